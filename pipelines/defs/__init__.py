@@ -1,0 +1,1 @@
+"""Dagster definitions, one folder per layer: ingest → parse → facts → models."""

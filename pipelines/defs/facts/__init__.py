@@ -1,0 +1,1 @@
+"""The facts layer's assets and checks."""

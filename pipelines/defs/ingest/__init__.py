@@ -1,0 +1,1 @@
+"""The ingest layer's assets and checks."""

@@ -1,0 +1,1 @@
+"""The models layer's assets and checks."""

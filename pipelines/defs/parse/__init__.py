@@ -1,0 +1,1 @@
+"""The parse layer's assets and checks."""

@@ -1,0 +1,94 @@
+"""Running the whole asset graph in-process for `capex run`, and summarising the result."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.warehouse.db import connect
+
+# The tables a summary counts, in pipeline order.
+SUMMARY_TABLES = (
+    "article_index",
+    "raw_pages",
+    "articles",
+    "failures",
+    "capex_facts",
+    "capex_stated_growth",
+    "capex_yoy",
+)
+
+
+class RunFailed(RuntimeError):
+    """The Dagster run did not succeed; the message is the first step failure's."""
+
+
+def run_pipeline(*, source: str, archive: Path | None, warehouse: Path, partition: str) -> None:
+    """Materialise every asset (and run every check) for one day's partition."""
+    from pipelines.definitions import all_assets
+    from pipelines.defs.resources import ArticleSourceResource, WarehouseResource
+
+    resources = {
+        "source": ArticleSourceResource(kind=source, archive_path=str(archive) if archive else ""),
+        "warehouse": WarehouseResource(path=str(warehouse)),
+    }
+    # With DAGSTER_HOME set the run is recorded where the UI shows it; else it is ephemeral.
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    result = dg.materialize(
+        all_assets,
+        resources=resources,
+        partition_key=partition,
+        instance=instance,
+        raise_on_error=False,
+        tags={"capex/source": source},
+    )
+    if not result.success:
+        raise RunFailed(_first_failure(result))
+
+
+def _first_failure(result: dg.ExecuteInProcessResult) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data:
+            error = event.step_failure_data.user_failure_data
+            if error is not None and error.description:
+                return f"{event.step_key}: {error.description}"
+            failure = event.step_failure_data.error
+            while failure is not None and failure.cause is not None:
+                failure = failure.cause
+            if failure is not None:
+                return f"{event.step_key}: {failure.message.strip()}"
+    return "see the Dagster logs above"
+
+
+def summary_lines(warehouse: Path) -> list[str]:
+    con = connect(warehouse, read_only=True)
+    try:
+        lines = [f"warehouse: {warehouse.resolve()}"]
+        present = {row[0] for row in con.execute("show tables").fetchall()}
+        counts = [
+            f"{table}={con.execute(f'select count(*) from {table}').fetchone()[0]}"
+            for table in SUMMARY_TABLES
+            if table in present
+        ]
+        lines.append("rows: " + ", ".join(counts))
+        if "capex_yoy" in present:
+            lines.append("year-over-year growth of actual capex (capex_yoy):")
+            rows = con.execute(
+                """
+                select company, period, prior_period, value_usd / 1e9, prior_value_usd / 1e9,
+                       growth
+                from capex_yoy order by period desc, company limit 8
+                """
+            ).fetchall()
+            for company, period, prior, value, prior_value, growth in rows:
+                lines.append(
+                    f"  {company:<22} {prior}→{period}  {prior_value:,.1f} → {value:,.1f} bn USD"
+                    f"  {growth:+.1%}"
+                )
+            if not rows:
+                lines.append("  (no company has actuals for two comparable periods yet)")
+        return lines
+    finally:
+        con.close()

@@ -1,0 +1,118 @@
+"""Opening the DuckDB warehouse and replacing rows in it, safely under concurrent use.
+
+DuckDB lets one process write a file at a time. A second writer (another run) or a reader
+during a run gets a lock error at connect time; waiting briefly and retrying turns that
+race into a queue, and a clear `WarehouseBusy` replaces the stack trace when the wait ends.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+DEFAULT_WAIT_SECONDS = 120.0
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse's write lock for longer than we were willing to wait."""
+
+
+def _is_lock_conflict(error: duckdb.Error) -> bool:
+    text = str(error).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def connect(
+    path: Path | str, *, read_only: bool = False, wait_seconds: float = DEFAULT_WAIT_SECONDS
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting up to `wait_seconds` while another process holds its lock."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(
+            f"no warehouse at {path}: build it first with `capex run` (or pass --warehouse)"
+        )
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if not _is_lock_conflict(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is held by another process (a run in progress?) "
+                    f"and did not come free within {wait_seconds:.0f} s; try again when it ends"
+                ) from error
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+@contextmanager
+def open_warehouse(
+    path: Path | str, *, wait_seconds: float = DEFAULT_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable connection with the raw tables in place, closed on exit."""
+    con = connect(path, wait_seconds=wait_seconds)
+    try:
+        con.execute(resources.files(__package__).joinpath("schema.sql").read_text("utf-8"))
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a crash or an error inside leaves the tables as they were."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+# Table and column names below come from the code, never from user text.
+
+
+def delete_keys(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key_column: str,
+    keys: Sequence[str],
+    *,
+    where: str = "",
+    where_params: Sequence[object] = (),
+) -> None:
+    """Delete the rows whose key is in `keys` (and that match `where`)."""
+    if not keys:
+        return
+    con.register("_keys", pl.DataFrame({"k": list(keys)}, schema={"k": pl.String}))
+    condition = f"{key_column} in (select k from _keys)" + (f" and ({where})" if where else "")
+    con.execute(f"delete from {table} where {condition}", list(where_params))
+    con.unregister("_keys")
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append a Polars frame through Arrow, matching columns by name."""
+    if frame.height:
+        con.register("_incoming", frame)
+        con.execute(f"insert into {table} by name select * from _incoming")
+        con.unregister("_incoming")
+
+
+def upsert(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, key_column: str
+) -> None:
+    """Replace the rows that share a key with `frame`, then insert `frame`."""
+    delete_keys(con, table, key_column, frame[key_column].to_list())
+    insert_frame(con, table, frame)

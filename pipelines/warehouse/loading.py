@@ -1,0 +1,375 @@
+"""Moving records between the raw archive and the warehouse tables, incrementally.
+
+Each function does one stage's bookkeeping so the Dagster assets stay thin: find what is new
+or changed since the last run, process only that, and replace the affected rows in one
+transaction. A page is re-parsed when its bytes or the parser change, and an article is
+re-read when its text or the extractor change; the versions are hashes of the code itself,
+so nobody has to remember to bump them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from importlib import resources
+
+import duckdb
+import polars as pl
+
+from pipelines.extract import extract
+from pipelines.parse import parse_raw_page
+from pipelines.records import Article, ParseError, RawPage
+from pipelines.warehouse.db import delete_keys, insert_frame, transaction, upsert
+
+
+@cache
+def code_version(package: str) -> str:
+    """A short hash of a package's source and data files: changes whenever its behaviour can."""
+    digest = hashlib.sha256()
+    root = resources.files(package)
+    for entry in sorted(_walk(root), key=str):
+        digest.update(str(entry).encode())
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _walk(node):  # an importlib Traversable
+    for child in node.iterdir():
+        if child.is_dir():
+            if child.name != "__pycache__":
+                yield from _walk(child)
+        elif child.name.endswith((".py", ".toml", ".json", ".txt")):
+            yield child
+
+
+def page_sha256(page: RawPage) -> str:
+    return hashlib.sha256(page.content).hexdigest()
+
+
+# --- listing and raw pages --------------------------------------------------------------
+
+INDEX_SCHEMA = {
+    "article_id": pl.String,
+    "url": pl.String,
+    "title": pl.String,
+    "listed_at": pl.Datetime("us", "UTC"),
+    "channel": pl.String,
+    "media_name": pl.String,
+    "partition_date": pl.Date,
+    "origin": pl.String,
+}
+
+
+def load_index(con: duckdb.DuckDBPyConnection, rows: list[dict], partition: date) -> int:
+    """Replace one partition's listing with `rows` (dicts with INDEX_SCHEMA's keys)."""
+    frame = pl.DataFrame(
+        [{**row, "partition_date": partition} for row in rows], schema=INDEX_SCHEMA
+    ).unique("article_id", keep="first", maintain_order=True)
+    with transaction(con):
+        con.execute("delete from article_index where partition_date = ?", [partition])
+        upsert(con, "article_index", frame, "article_id")
+    return frame.height
+
+
+RAW_PAGE_SCHEMA = {
+    "article_id": pl.String,
+    "url": pl.String,
+    "format": pl.String,
+    "status": pl.Int32,
+    "charset": pl.String,
+    "sha256": pl.String,
+    "size_bytes": pl.Int64,
+    "fetched_at": pl.Datetime("us", "UTC"),
+    "listed_at": pl.Datetime("us", "UTC"),
+    "origin": pl.String,
+}
+
+
+def raw_page_row(page: RawPage) -> dict:
+    return {
+        "article_id": page.article_id,
+        "url": page.url,
+        "format": page.format,
+        "status": page.status,
+        "charset": page.charset,
+        "sha256": page_sha256(page),
+        "size_bytes": len(page.content),
+        "fetched_at": page.fetched_at,
+        "listed_at": page.listed_at,
+        "origin": page.origin,
+    }
+
+
+def load_raw_pages(con: duckdb.DuckDBPyConnection, pages: Iterable[RawPage]) -> int:
+    """Upsert references to archived pages (not their bytes, which stay in the archive)."""
+    frame = pl.DataFrame([raw_page_row(page) for page in pages], schema=RAW_PAGE_SCHEMA)
+    with transaction(con):
+        upsert(con, "raw_pages", frame, "article_id")
+    return frame.height
+
+
+FAILURE_SCHEMA = {
+    "stage": pl.String,
+    "article_id": pl.String,
+    "url": pl.String,
+    "reason": pl.String,
+    "attempts": pl.Int32,
+    "failed_at": pl.Datetime("us", "UTC"),
+    "page_sha256": pl.String,
+    "code_version": pl.String,
+}
+
+
+def record_failures(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[dict],
+    *,
+    stages: tuple[str, ...],
+    clear: Iterable[str] = (),
+    replace_all: bool = False,
+) -> None:
+    """Record failures (rows with FAILURE_SCHEMA's keys) for the given stages.
+
+    Earlier failures of the same ids are replaced, those of the ids in `clear` (which went
+    through this time) are forgotten, and with `replace_all` every earlier failure of these
+    stages is, because the caller has just seen the complete picture.
+    """
+    frame = pl.DataFrame(rows, schema=FAILURE_SCHEMA).unique(
+        ["stage", "article_id"], keep="last", maintain_order=True
+    )
+    placeholders = ", ".join("?" for _ in stages)
+    with transaction(con):
+        if replace_all:
+            con.execute(f"delete from failures where stage in ({placeholders})", list(stages))
+        keys = sorted(set(clear) | set(frame["article_id"].to_list()))
+        delete_keys(
+            con,
+            "failures",
+            "article_id",
+            keys,
+            where=f"stage in ({placeholders})",
+            where_params=list(stages),
+        )
+        insert_frame(con, "failures", frame)
+
+
+# --- parsing ----------------------------------------------------------------------------
+
+ARTICLE_SCHEMA = {
+    "article_id": pl.String,
+    "url": pl.String,
+    "title": pl.String,
+    "published_at": pl.Datetime("us", "UTC"),
+    "source": pl.String,
+    "body": pl.String,
+    "page_sha256": pl.String,
+    "parser_version": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class ParseSummary:
+    parsed: int
+    failed: int
+    unchanged: int
+    failures: list[dict]
+
+
+def pages_to_parse(con: duckdb.DuckDBPyConnection, parser_version: str) -> list[str]:
+    """Ids of archived pages whose bytes or parser changed since they were last read."""
+    rows = con.execute(
+        """
+        select raw_pages.article_id
+        from raw_pages
+        left join articles using (article_id)
+        left join failures
+            on failures.stage = 'parse' and failures.article_id = raw_pages.article_id
+        where not (
+            coalesce(articles.page_sha256 = raw_pages.sha256
+                     and articles.parser_version = ?, false)
+            or coalesce(failures.page_sha256 = raw_pages.sha256
+                        and failures.code_version = ?, false)
+        )
+        order by raw_pages.article_id
+        """,
+        [parser_version, parser_version],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def parse_pages(
+    con: duckdb.DuckDBPyConnection, pages: Iterable[RawPage], parser_version: str
+) -> ParseSummary:
+    """Parse pages into `articles`; a page that cannot be parsed goes to `failures` instead."""
+    articles: list[dict] = []
+    failures: list[dict] = []
+    ids: list[str] = []
+    now = datetime.now(UTC)
+    for page in pages:
+        ids.append(page.article_id)
+        sha = page_sha256(page)
+        try:
+            article = parse_raw_page(page)
+        except ParseError as error:
+            failures.append(_parse_failure(page, str(error), sha, parser_version, now))
+            continue
+        except Exception as error:  # a parser bug must not stop the other pages
+            reason = f"parser error: {type(error).__name__}: {error}"
+            failures.append(_parse_failure(page, reason, sha, parser_version, now))
+            continue
+        articles.append(_article_row(article, page, sha, parser_version))
+    frame = pl.DataFrame(articles, schema=ARTICLE_SCHEMA)
+    with transaction(con):
+        delete_keys(con, "articles", "article_id", ids)
+        insert_frame(con, "articles", frame)
+    record_failures(con, failures, stages=("parse",), clear=ids)
+    return ParseSummary(parsed=frame.height, failed=len(failures), unchanged=0, failures=failures)
+
+
+def _article_row(article: Article, page: RawPage, sha: str, parser_version: str) -> dict:
+    return {
+        "article_id": page.article_id,  # the archive's key, which every later stage joins on
+        "url": article.url or page.url,
+        "title": article.title,
+        "published_at": article.published_at,
+        "source": article.source,
+        "body": article.body,
+        "page_sha256": sha,
+        "parser_version": parser_version,
+    }
+
+
+def _parse_failure(
+    page: RawPage, reason: str, sha: str, parser_version: str, now: datetime
+) -> dict:
+    return {
+        "stage": "parse",
+        "article_id": page.article_id,
+        "url": page.url,
+        "reason": reason,
+        "attempts": 1,
+        "failed_at": now,
+        "page_sha256": sha,
+        "code_version": parser_version,
+    }
+
+
+# --- extraction -------------------------------------------------------------------------
+
+FACT_SCHEMA = {
+    "article_id": pl.String,
+    "fact_index": pl.Int32,
+    "company": pl.String,
+    "metric": pl.String,
+    "basis": pl.String,
+    "period": pl.String,
+    "value_low_usd": pl.Float64,
+    "value_high_usd": pl.Float64,
+    "qualifier": pl.String,
+    "sentence": pl.String,
+    "field": pl.String,
+    "sentence_start": pl.Int32,
+    "sentence_end": pl.Int32,
+    "url": pl.String,
+    "published_at": pl.Datetime("us", "UTC"),
+}
+
+GROWTH_SCHEMA = {
+    "article_id": pl.String,
+    "fact_index": pl.Int32,
+    "company": pl.String,
+    "metric": pl.String,
+    "basis": pl.String,
+    "from_period": pl.String,
+    "to_period": pl.String,
+    "growth_pct": pl.Float64,
+    "sentence": pl.String,
+    "field": pl.String,
+    "sentence_start": pl.Int32,
+    "sentence_end": pl.Int32,
+    "url": pl.String,
+    "published_at": pl.Datetime("us", "UTC"),
+}
+
+EXTRACTION_SCHEMA = {
+    "article_id": pl.String,
+    "page_sha256": pl.String,
+    "extractor_version": pl.String,
+    "fact_count": pl.Int32,
+    "growth_count": pl.Int32,
+    "skipped_non_usd": pl.Int32,
+}
+
+
+@dataclass(frozen=True)
+class ExtractSummary:
+    articles_read: int
+    facts: int
+    growth: int
+    removed: int
+
+
+def extract_pending(con: duckdb.DuckDBPyConnection, extractor_version: str) -> ExtractSummary:
+    """Read every article whose text or extractor changed; replace its facts atomically.
+
+    Facts of articles that no longer exist (their page stopped parsing) are removed too.
+    """
+    pending = con.execute(
+        """
+        select a.article_id, a.url, a.title, a.published_at, a.body, a.page_sha256
+        from articles as a
+        left join extractions as e using (article_id)
+        where e.article_id is null
+           or e.page_sha256 != a.page_sha256
+           or e.extractor_version != ?
+        order by a.article_id
+        """,
+        [extractor_version],
+    ).fetchall()
+    orphans = [
+        row[0]
+        for row in con.execute(
+            "select article_id from extractions anti join articles using (article_id)"
+        ).fetchall()
+    ]
+    facts: list[dict] = []
+    growth: list[dict] = []
+    done: list[dict] = []
+    for article_id, url, title, published_at, body, sha in pending:
+        result = extract(body, published_at=published_at, article_id=article_id, title=title)
+        provenance = {"url": url, "published_at": published_at}
+        for index, fact in enumerate(result.facts):
+            facts.append({**_fact_fields(fact, FACT_SCHEMA), **provenance, "fact_index": index})
+        for index, stated in enumerate(result.growth):
+            growth.append(
+                {**_fact_fields(stated, GROWTH_SCHEMA), **provenance, "fact_index": index}
+            )
+        done.append(
+            {
+                "article_id": article_id,
+                "page_sha256": sha,
+                "extractor_version": extractor_version,
+                "fact_count": len(result.facts),
+                "growth_count": len(result.growth),
+                "skipped_non_usd": result.skipped_non_usd,
+            }
+        )
+    ids = [row[0] for row in pending] + orphans
+    with transaction(con):
+        for table, rows, schema in (
+            ("capex_facts", facts, FACT_SCHEMA),
+            ("capex_stated_growth", growth, GROWTH_SCHEMA),
+            ("extractions", done, EXTRACTION_SCHEMA),
+        ):
+            delete_keys(con, table, "article_id", ids)
+            insert_frame(con, table, pl.DataFrame(rows, schema=schema))
+    return ExtractSummary(
+        articles_read=len(pending), facts=len(facts), growth=len(growth), removed=len(orphans)
+    )
+
+
+def _fact_fields(fact: object, schema: dict) -> dict:
+    return {name: getattr(fact, name) for name in schema if hasattr(fact, name)}

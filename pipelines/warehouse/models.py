@@ -1,0 +1,74 @@
+"""The SQL models in `sql/`: one file, one table, upstream tables read from the SQL itself.
+
+Deriving lineage from the SQL (with sqlglot) keeps the Dagster graph honest: a model that
+starts reading another table gains that edge without anyone editing Python.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from pipelines.warehouse.db import transaction
+
+SQL_DIR = Path(os.environ.get("CAPEX_SQL_DIR", Path(__file__).resolve().parents[2] / "sql"))
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str  # the table it builds, named after the file
+    path: Path
+    sql: str
+    upstream: tuple[str, ...]  # tables the query reads, sorted
+    description: str  # the file's leading comment block
+
+
+def _leading_comment(sql: str) -> str:
+    lines = []
+    for line in sql.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("--"):
+            break
+        lines.append(stripped.removeprefix("--").strip())
+    return "\n".join(lines).strip()
+
+
+def tables_read(sql: str) -> tuple[str, ...]:
+    """The tables a query reads, without its own CTE names."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return tuple(sorted({table.name for table in tree.find_all(exp.Table)} - ctes))
+
+
+@cache
+def load_models(sql_dir: Path = SQL_DIR) -> tuple[SqlModel, ...]:
+    """Every model in `sql_dir`, sorted by name."""
+    if not sql_dir.is_dir():
+        raise FileNotFoundError(f"SQL model folder not found: {sql_dir} (set CAPEX_SQL_DIR)")
+    models = []
+    for path in sorted(sql_dir.glob("*.sql")):
+        sql = path.read_text("utf-8")
+        models.append(
+            SqlModel(
+                name=path.stem,
+                path=path,
+                sql=sql,
+                upstream=tables_read(sql),
+                description=_leading_comment(sql),
+            )
+        )
+    return tuple(models)
+
+
+def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
+    """(Re)build the model's table in one transaction; returns its row count."""
+    body = model.sql.strip().rstrip(";")
+    with transaction(con):
+        con.execute(f"create or replace table {model.name} as {body}")
+    return con.execute(f"select count(*) from {model.name}").fetchone()[0]
