@@ -84,6 +84,8 @@ class LoggedRequest:
     path: str
     query: dict[str, str]
     at: float  # time.monotonic()
+    user_agent: str = ""
+    referer: str = ""
 
     @property
     def article_id(self) -> str | None:
@@ -129,13 +131,24 @@ class _Site:
         self.extra_items: list[tuple[tuple[int, int], dict[str, Any]]] = []
         self.log: list[LoggedRequest] = []
         self.page_answers: dict[str, int] = {}
+        self.in_flight = 0
+        self.most_in_flight = 0
         self.lock = threading.Lock()
         self.base_url = ""
         self.other_base_url = ""
 
-    def record(self, host: str, path: str, query: dict[str, str]) -> None:
+    def record(self, request: LoggedRequest) -> None:
         with self.lock:
-            self.log.append(LoggedRequest(host, path, query, time.monotonic()))
+            self.log.append(request)
+
+    def begin(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+
+    def end(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     def answer_number(self, article_id: str) -> int:
         """How many requests for this article came before this one."""
@@ -250,7 +263,10 @@ class ReplayServer:
         for host, label in ((SITE_HOST, "site"), (OTHER_HOST, "other")):
             server = ThreadingHTTPServer((host, 0), _handler_for(self._site, label))
             server.daemon_threads = True
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            # A short poll interval keeps shutdown (once per test) quick.
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
             thread.start()
             self._servers.append(server)
             self._threads.append(thread)
@@ -321,6 +337,11 @@ class ReplayServer:
     def other_host_requests(self) -> list[LoggedRequest]:
         return [r for r in self.requests if r.host == "other"]
 
+    @property
+    def most_in_flight(self) -> int:
+        """The most requests the site was answering at the same moment."""
+        return self._site.most_in_flight
+
     def clear_log(self) -> None:
         with self._site.lock:
             self._site.log.clear()
@@ -382,7 +403,17 @@ def _handler_for(site: _Site, label: str) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-            site.record(label, parts.path, query)
+            site.record(
+                LoggedRequest(
+                    label,
+                    parts.path,
+                    query,
+                    time.monotonic(),
+                    self.headers.get("User-Agent", ""),
+                    self.headers.get("Referer", ""),
+                )
+            )
+            site.begin()
             try:
                 if label == "other":
                     self._send(200, b"<html><body>elsewhere</body></html>", "text/html")
@@ -393,6 +424,8 @@ def _handler_for(site: _Site, label: str) -> type[BaseHTTPRequestHandler]:
                     self._serve_article(parts.path)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test): nothing to clean up
+            finally:
+                site.end()
 
         def _serve_article(self, path: str) -> None:
             doc_id = doc_id_from_url(path)
