@@ -1,0 +1,306 @@
+"""Amount grammar: a number, an optional magnitude, a currency, an optional range partner and
+the qualifier words around it.
+
+    158亿美元 · 1,000亿美元 · 1.2万亿美元 · 3.5千亿 · 579 亿美元 · $75 billion · 五百亿美元
+    160亿至180亿美元 · 700-720亿美元 (magnitude and currency shared by both ends)
+    超过/逾/超 → over · 约/近/左右 → approx · 至少 → at_least · 至多/最多 → up_to
+
+Vague amounts (数百亿, 上千亿) are not values. The scanner walks the text once; every
+regular expression here is anchored at a known position and cannot backtrack without bound.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Digits with optional thousands groups ("1,000", "1 250") and a decimal part.
+_NUMBER = re.compile(r"\d+(?:[,，][0-9]{3}(?![0-9])|[ ][0-9]{3}(?![0-9]))*(?:\.\d+)?")
+CHINESE_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CHINESE_NUMBER = re.compile(r"[零一二两三四五六七八九十百千]{1,8}")
+# Words that make the following numeral vague: 数百亿, 几十亿, 上千亿, 成百亿.
+_VAGUE_BEFORE = set("数几上成好")
+
+# Longest first, so 万亿 wins over 万 and 亿.
+_MAGNITUDES: tuple[tuple[str, float], ...] = (
+    ("万亿", 1e12),
+    ("千亿", 1e11),
+    ("百亿", 1e10),
+    ("十亿", 1e9),
+    ("千万", 1e7),
+    ("百万", 1e6),
+    ("亿", 1e8),
+    ("万", 1e4),
+    ("trillion", 1e12),
+    ("billion", 1e9),
+    ("million", 1e6),
+    ("bn", 1e9),
+    ("tn", 1e12),
+    ("mn", 1e6),
+    ("B", 1e9),
+    ("M", 1e6),
+    ("T", 1e12),
+)
+_SUFFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
+    ("美元", "USD"),
+    ("美金", "USD"),
+    ("USD", "USD"),
+    ("dollars", "USD"),
+    ("人民币", "CNY"),
+    ("港元", "HKD"),
+    ("港币", "HKD"),
+    ("日元", "JPY"),
+    ("日圆", "JPY"),
+    ("欧元", "EUR"),
+    ("英镑", "GBP"),
+    ("韩元", "KRW"),
+    ("令吉", "MYR"),
+    ("新台币", "TWD"),
+    ("台币", "TWD"),
+    ("卢比", "INR"),
+    ("澳元", "AUD"),
+    ("加元", "CAD"),
+    ("瑞郎", "CHF"),
+    ("元", "CNY"),
+)
+_PREFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
+    ("US$", "USD"),
+    ("HK$", "HKD"),
+    ("NT$", "TWD"),
+    ("人民币", "CNY"),
+    ("RMB", "CNY"),
+    ("$", "USD"),
+    ("¥", "CNY"),
+    ("￥", "CNY"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+)
+# Checked longest first against the text right before / after an amount.
+_PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
+    ("最高可达", "up_to"),
+    ("最多可达", "up_to"),
+    ("不超过", "up_to"),
+    ("不高于", "up_to"),
+    ("不低于", "at_least"),
+    ("不少于", "at_least"),
+    ("最高达", "up_to"),
+    ("最高", "up_to"),
+    ("最多", "up_to"),
+    ("至多", "up_to"),
+    ("至少", "at_least"),
+    ("最少", "at_least"),
+    ("超过", "over"),
+    ("超出", "over"),
+    ("多于", "over"),
+    ("大于", "over"),
+    ("高于", "over"),
+    ("逾", "over"),
+    ("超", "over"),
+    ("大约", "approx"),
+    ("大概", "approx"),
+    ("将近", "approx"),
+    ("接近", "approx"),
+    ("约为", "approx"),
+    ("约", "approx"),
+    ("近", "approx"),
+)
+_SUFFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
+    ("左右", "approx"),
+    ("上下", "approx"),
+    ("以上", "over"),
+    ("之上", "over"),
+    ("以下", "up_to"),
+    ("以内", "up_to"),
+)
+_RANGE_MARKS = ("至", "到", "--", "-")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money amount found in the text; `start`/`end` cover the whole span incl. range."""
+
+    start: int
+    end: int
+    low: float
+    high: float | None  # None when open-ended
+    currency: str | None  # None when the text names none
+    qualifier: str
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: int
+    end: int
+    value: float
+    magnitude: float | None
+    currency: str | None
+    more: bool  # "800多亿": more than the number says
+
+
+def _chinese_value(token: str) -> float | None:
+    total, current = 0, 0
+    for ch in token:
+        if ch in CHINESE_DIGITS:
+            current = CHINESE_DIGITS[ch]
+        elif ch in _CHINESE_UNITS:
+            total += (current or 1) * _CHINESE_UNITS[ch]
+            current = 0
+    value = total + current
+    return float(value) if value else None
+
+
+def _starts(text: str, pos: int, options: tuple[tuple[str, object], ...]) -> tuple[str, object]:
+    for word, meaning in options:
+        if text.startswith(word, pos):
+            # English words need a boundary so "B" does not swallow "Blackwell".
+            if word[-1].isascii() and word[-1].isalpha():
+                after = pos + len(word)
+                if after < len(text) and text[after].isascii() and text[after].isalpha():
+                    continue
+            return word, meaning
+    return "", None
+
+
+def _skip_spaces(text: str, pos: int, limit: int = 2) -> int:
+    while limit and pos < len(text) and text[pos] == " ":
+        pos += 1
+        limit -= 1
+    return pos
+
+
+def _prefix_currency(text: str, start: int) -> str | None:
+    pos = start
+    while pos > 0 and text[pos - 1] == " " and start - pos < 2:
+        pos -= 1
+    for word, currency in _PREFIX_CURRENCIES:
+        if text.endswith(word, max(0, pos - len(word)), pos):
+            return currency
+    return None
+
+
+def _number_at(text: str, pos: int) -> tuple[int, float] | None:
+    """(end, value) of an Arabic or Chinese numeral starting exactly at pos."""
+    m = _NUMBER.match(text, pos)
+    if m:
+        digits = m.group().replace(",", "").replace("，", "").replace(" ", "")
+        # Runs longer than any money figure are codes or noise, not amounts.
+        if len(digits) > 18:
+            return None
+        return m.end(), float(digits)
+    m = _CHINESE_NUMBER.match(text, pos)
+    if m and m.group()[0] not in "零百千" and (pos == 0 or text[pos - 1] not in _VAGUE_BEFORE):
+        value = _chinese_value(m.group())
+        if value is not None:
+            return m.end(), value
+    return None
+
+
+def _piece_at(text: str, pos: int) -> _Piece | None:
+    number = _number_at(text, pos)
+    if number is None:
+        return None
+    end, value = number
+    cursor = _skip_spaces(text, end)
+    more = text.startswith("多", cursor)
+    if more:
+        cursor += 1
+    word, magnitude = _starts(text, cursor, _MAGNITUDES)
+    if word:
+        cursor = _skip_spaces(text, cursor + len(word))
+        if not more and text.startswith("多", cursor):
+            more = True
+            cursor += 1
+    word_c, currency = _starts(text, cursor, _SUFFIX_CURRENCIES)
+    if word_c:
+        cursor += len(word_c)
+    if currency is None:
+        currency = _prefix_currency(text, pos)
+    end = cursor if (word or word_c) else end
+    return _Piece(pos, end, value, magnitude, currency, more)  # type: ignore[arg-type]
+
+
+def _qualifier(text: str, start: int, end: int) -> str:
+    for word, meaning in _SUFFIX_QUALIFIERS:
+        if text.startswith(word, end):
+            return meaning
+    head = start
+    while head > 0 and text[head - 1] in " $":
+        head -= 1
+    for word, meaning in _PREFIX_QUALIFIERS:
+        if text.endswith(word, max(0, head - len(word)), head):
+            return meaning
+    return "exact"
+
+
+def _is_number_start(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch.isdigit():
+        return i == 0 or not (text[i - 1].isdigit() or text[i - 1] == ".")
+    if ch in CHINESE_DIGITS or ch == "十":
+        return i == 0 or (text[i - 1] not in CHINESE_DIGITS and text[i - 1] not in "十百千")
+    return False
+
+
+def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
+    """Money amounts in text[start:end], in order. A bare number without magnitude or
+    currency (a year, a count) is not an amount; percentages are not amounts."""
+    end = len(text) if end is None else end
+    found: list[Amount] = []
+    i = start
+    while i < end:
+        if not _is_number_start(text, i):
+            i += 1
+            continue
+        first = _piece_at(text, i)
+        if first is None:
+            i += 1
+            continue
+        amount, next_i = _assemble(text, first, end)
+        if amount is not None:
+            found.append(amount)
+        i = max(next_i, i + 1)
+    return found
+
+
+def _assemble(text: str, first: _Piece, limit: int) -> tuple[Amount | None, int]:
+    """Joins a range partner when one follows, then applies magnitude, currency, qualifier."""
+    second: _Piece | None = None
+    cursor = _skip_spaces(text, first.end)
+    for mark in _RANGE_MARKS:
+        if text.startswith(mark, cursor):
+            after = _skip_spaces(text, cursor + len(mark))
+            if after < limit and (_is_number_start(text, after) or text[after] == "$"):
+                num_pos = after + 1 if text[after] == "$" else after
+                second = _piece_at(text, num_pos)
+            break
+    if second is not None and (second.magnitude or second.currency) and not first.more:
+        magnitude = first.magnitude or second.magnitude or 1.0
+        second_magnitude = second.magnitude or magnitude
+        currency = first.currency or second.currency
+        low = first.value * magnitude
+        high = second.value * second_magnitude
+        if 0 < low <= high:
+            return Amount(first.start, second.end, low, high, currency, "range"), second.end
+    if not (first.magnitude or first.currency):
+        return None, first.end
+    if text.startswith("%", first.end) or text.startswith("%", _skip_spaces(text, first.end)):
+        return None, first.end
+    value = first.value * (first.magnitude or 1.0)
+    if value <= 0:
+        return None, first.end
+    qualifier = "over" if first.more else _qualifier(text, first.start, first.end)
+    high = None if qualifier in ("over", "at_least") else value
+    return Amount(first.start, first.end, value, high, first.currency, qualifier), first.end

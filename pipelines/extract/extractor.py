@@ -1,0 +1,481 @@
+"""From article text to capex facts.
+
+Only sentences that name capital expenditure are read closely. Inside such a sentence each
+amount is linked to the metric that governs it by clause structure (the nearest metric word
+before it in its clause, else the nearest after it, else the metric carried from the previous
+clause), then its company, period and basis are resolved from cues bound to the amount:
+
+    subject   nearest company mention before the amount in its clause; else the company of
+              the previous amount of the sentence; else the nearest earlier mention in the text
+    period    the last period phrase between the previous amount and this one; else one named
+              earlier in the sentence and not yet used; else the previous amount's period
+    basis     a consensus cue governing the amount (市场预期的, 分析师预估) → consensus;
+              a period that has already ended → actual; otherwise → guidance
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pipelines.extract.amounts import Amount, find_amounts
+from pipelines.extract.companies import (
+    CompanyTable,
+    Mention,
+    default_table,
+    find_mentions,
+    group_id,
+)
+from pipelines.extract.facts import CapexFact, Extraction, StatedGrowth
+from pipelines.extract.normalize import normalize
+from pipelines.extract.periods import PeriodMention, find_periods, is_past, resolve, shift_period
+from pipelines.extract.segment import Span, clauses, sentences
+
+_CAPEX = (
+    r"资本支出|资本开支|资本性支出|资本性开支|资本投资支出"
+    r"|(?<![A-Za-z])(?:[Cc]ap[Ee]x|CAPEX|[Cc]apital (?:expenditures?|spending))(?![A-Za-z])"
+)
+# Other money metrics: an amount governed by one of these is not capex.
+_OTHER = (
+    r"营收|营业收入|收入|营业额|销售额|净利润|净利|利润|盈利|毛利|净赚|净亏|亏损|每股收益"
+    r"|市值|估值|股价|蒸发|回购|股息|分红|派息|研发|降本|节省|节约|成本|费用|总支出|运营支出"
+    r"|经营支出|营业支出|运营开支|经营开支|总开支|开支|支出|现金流|订单|积压|未履约|收购|并购"
+    r"|融资|贷款|债券|债务|发债|罚款|补贴|关税|交易额|成交额|市场规模|基金|资产|负债|存款|薪酬"
+    r"|折旧|摊销|(?<![A-Za-z])(?:revenue|sales|profit|income|expenses?|buybacks?|backlog)"
+)
+_TERMS = re.compile(rf"(?P<capex>{_CAPEX})|(?P<other>{_OTHER})")
+_HAS_CAPEX = re.compile(_CAPEX)
+
+_SOURCE = (
+    r"市场|分析师|华尔街|FactSet|StreetAccount|彭博|Bloomberg|LSEG|Visible Alpha|路孚特"
+    r"|Refinitiv|外界|机构|投行|一致|普遍|Zacks|标普|S&P|Capital IQ|雅虎财经|调查"
+)
+_EXPECT = r"预期|预计|预估|估计|预测|估算|期望|预料|平均|共识|consensus|estimate"
+_CONSENSUS = re.compile(rf"(?:{_SOURCE})[^，。；,;：:]{{0,12}}?(?:{_EXPECT})")
+_COMPARISON = re.compile(
+    r"(?:高于|低于|超过|超出|超|不及|逊于|好于|优于|大于|小于|胜过|跑赢|符合|对比|相比)[^，,]{0,2}$"
+)
+_RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|results")
+# A clause that starts with these restates or breaks down a figure instead of stating one.
+_DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
+_GENERIC_SUBJECT = re.compile(
+    r"行业|业界|全球|整个|科技巨头们|大型科技公司|科技公司|超大规模|云厂商|美国科技|科技股|企业们"
+)
+_EACH = re.compile(r"都|均|各自|各")
+_TOTAL = re.compile(r"合计|共计|总计|总和|总额|加起来|一共|合共|累计|总共")
+_GROWTH = re.compile(
+    r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年)?(?:大幅|显著|明显|分别)?"
+    r"(?P<verb>增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|增|涨"
+    r"|下降|减少|下滑|降低|下跌|回落|缩减|降幅|减|降|跌)"
+    r"(?:了|为|达)?(?:约|近|超过|超|逾|将近|接近|大约)?\s?(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%"
+)
+_DECLINE_VERBS = {"下降", "减少", "下滑", "降低", "下跌", "回落", "缩减", "降幅", "减", "降", "跌"}
+
+
+@dataclass(frozen=True)
+class _Term:
+    start: int
+    end: int
+    capex: bool
+
+
+@dataclass
+class _Article:
+    """What the whole article shares while its sentences are read."""
+
+    article_id: str
+    published: datetime
+    table: CompanyTable
+    results: bool
+    enumerations: list[Mention]  # from the body, for group words in the title
+
+
+@dataclass
+class _Field:
+    name: str
+    original: str
+    norm: str
+    mentions: list[Mention]
+    facts: list[CapexFact] = field(default_factory=list)
+    growth: list[StatedGrowth] = field(default_factory=list)
+    skipped_non_usd: int = 0
+
+
+@dataclass
+class _Resolved:
+    """One amount of a sentence after linking: kept so later amounts can lean on it."""
+
+    amount: Amount
+    companies: list[str]
+    period: str | None
+    basis: str
+
+
+def extract(text: str, *, published_at: datetime, article_id: str, title: str = "") -> Extraction:
+    """Capex facts and stated growth in an article, in text order (title first).
+
+    Never raises: an article that cannot be read yields an empty Extraction.
+    """
+    try:
+        return _extract(text or "", published_at, article_id, title or "")
+    except Exception:  # the pipeline must keep going whatever one article contains
+        return Extraction()
+
+
+def _extract(text: str, published_at: datetime, article_id: str, title: str) -> Extraction:
+    table = default_table()
+    body = _make_field("body", text, table)
+    head = _make_field("title", title, table)
+    results = bool(_RESULTS.search(body.norm) or _RESULTS.search(head.norm))
+    enumerations = [m for m in body.mentions if m.kind == "enumeration"]
+    article = _Article(article_id, published_at, table, results, enumerations)
+    for part in (head, body):
+        for sentence in sentences(part.norm):
+            if _HAS_CAPEX.search(part.norm, sentence.start, sentence.end):
+                _read_sentence(article, part, sentence)
+    return _merge(head, body)
+
+
+def _make_field(name: str, original: str, table: CompanyTable) -> _Field:
+    norm = normalize(original)
+    return _Field(name, original, norm, find_mentions(norm, 0, len(norm), table))
+
+
+def _merge(head: _Field, body: _Field) -> Extraction:
+    """Title facts first; a title fact the body repeats is kept only once."""
+    result = Extraction(skipped_non_usd=head.skipped_non_usd + body.skipped_non_usd)
+    seen: set[tuple[object, ...]] = set()
+    body_keys = {f.key() for f in body.facts}
+    for fact in head.facts + body.facts:
+        if fact.key() in seen or (fact.field == "title" and fact.key() in body_keys):
+            continue
+        seen.add(fact.key())
+        result.facts.append(fact)
+    seen_growth: set[tuple[object, ...]] = set()
+    for growth in head.growth + body.growth:
+        if growth.key() not in seen_growth:
+            seen_growth.add(growth.key())
+            result.growth.append(growth)
+    return result
+
+
+# --- one sentence --------------------------------------------------------------------------
+
+
+def _read_sentence(article: _Article, part: _Field, sentence: Span) -> None:
+    norm = part.norm
+    clause_spans = clauses(norm, sentence)
+    terms = [
+        _Term(m.start(), m.end(), m.group("capex") is not None)
+        for m in _TERMS.finditer(norm, sentence.start, sentence.end)
+    ]
+    periods = find_periods(norm, sentence.start, sentence.end)
+    consensus = list(_CONSENSUS.finditer(norm, sentence.start, sentence.end))
+    resolved: list[_Resolved] = []
+    used_periods: set[int] = set()
+    window_start = sentence.start
+    for amount in find_amounts(norm, sentence.start, sentence.end):
+        clause = _clause_of(clause_spans, amount.start)
+        window = (window_start, amount.start)
+        window_start = amount.end
+        if not _governed_by_capex(norm, terms, clause_spans, clause, amount.start, amount.end):
+            continue
+        currency = amount.currency or (resolved[-1].amount.currency if resolved else None)
+        companies = _companies_for(article, part, clause, amount, resolved)
+        if not companies:
+            continue
+        currency = currency or article.table.currency(companies[0])
+        if currency != "USD":
+            part.skipped_non_usd += 1
+            continue
+        fye = article.table.fiscal_year_end_month(companies[0])
+        period = _period_for(article, periods, window, resolved, used_periods, fye)
+        if period is None:
+            continue
+        basis = _basis(norm, consensus, clause_spans, window, amount, period, fye, article)
+        resolved.append(_Resolved(amount, companies, period, basis))
+        for company in companies:
+            part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
+    _read_growth(article, part, sentence, clause_spans, terms, periods, resolved)
+
+
+def _clause_of(clause_spans: list[Span], position: int) -> Span:
+    for clause in clause_spans:
+        if clause.start <= position < clause.end:
+            return clause
+    return clause_spans[-1]
+
+
+def _governed_by_capex(
+    norm: str, terms: list[_Term], clause_spans: list[Span], clause: Span, start: int, end: int
+) -> bool:
+    """Whether the metric word that governs the amount at [start, end) is capex."""
+    before = [t for t in terms if clause.start <= t.start and t.end <= start]
+    if before:
+        return before[-1].capex
+    after = [t for t in terms if end <= t.start < clause.end]
+    if after:
+        return after[0].capex
+    if _DERIVED_CLAUSE.match(norm, clause.start):
+        return False
+    for earlier in reversed([c for c in clause_spans if c.end <= clause.start]):
+        inside = [t for t in terms if earlier.start <= t.start < earlier.end]
+        if inside:
+            return inside[-1].capex
+    return False
+
+
+# --- who ---------------------------------------------------------------------------------------
+
+
+def _companies_for(
+    article: _Article, part: _Field, clause: Span, amount: Amount, resolved: list[_Resolved]
+) -> list[str]:
+    """Tickers the amount is about (several when "各/都" spreads it over an enumeration)."""
+    in_clause = [m for m in part.mentions if clause.start <= m.start and m.end <= amount.start]
+    named = [m for m in in_clause if m.kind != "pronoun"]
+    if named:
+        return _resolve_mention(article, part, named[-1], amount)
+    if resolved:
+        return resolved[-1].companies
+    if not in_clause and _GENERIC_SUBJECT.search(part.norm, clause.start, amount.start):
+        return []  # an industry-wide figure is not a company fact
+    pronoun = in_clause[-1] if in_clause else None
+    earlier = [m for m in part.mentions if m.end <= clause.start and m.kind != "pronoun"]
+    if not earlier:
+        return []
+    mention = earlier[-1]
+    singular = pronoun is not None and part.norm[pronoun.start : pronoun.end] != "我们"
+    if singular and mention.kind in ("enumeration", "group", "plural"):
+        return []  # "公司"/"其" is one company: it cannot point back to several
+    return _resolve_mention(article, part, mention, amount)
+
+
+def _resolve_mention(
+    article: _Article, part: _Field, mention: Mention, amount: Amount
+) -> list[str]:
+    tickers = _members(article, part, mention)
+    if not tickers:
+        return []
+    if len(tickers) == 1:
+        return [tickers[0]]
+    between = part.norm[mention.end : amount.start]
+    split = between.find("分别")
+    if split >= 0:
+        offset = mention.end + split
+        index = len(find_amounts(part.norm, offset, amount.start))
+        return [tickers[index]] if index < len(tickers) else []
+    if _EACH.search(between) and not _TOTAL.search(between):
+        return sorted(tickers)
+    return [group_id(tickers)]
+
+
+def _members(article: _Article, part: _Field, mention: Mention) -> tuple[str, ...]:
+    if mention.kind in ("alias", "enumeration"):
+        return mention.tickers
+    earlier = [m for m in part.mentions if m.kind == "enumeration" and m.end <= mention.start]
+    if part.name == "title":
+        earlier = earlier + article.enumerations
+    if mention.kind == "group":
+        sized = [m for m in earlier if len(m.tickers) == mention.size]
+        if not sized:
+            return ()
+        return sized[0].tickers if part.name == "title" else sized[-1].tickers
+    if mention.kind == "plural" and earlier:
+        return earlier[-1].tickers
+    return ()
+
+
+# --- when --------------------------------------------------------------------------------------
+
+
+def _period_for(
+    article: _Article,
+    periods: list[PeriodMention],
+    window: tuple[int, int],
+    resolved: list[_Resolved],
+    used: set[int],
+    fye: int,
+) -> str | None:
+    reference = resolved[-1].period if resolved else None
+    inside = [p for p in periods if window[0] <= p.start and p.end <= window[1]]
+    chosen: PeriodMention | None = inside[-1] if inside else None
+    if chosen is None:
+        unused = [p for p in periods if p.end <= window[1] and p.start not in used]
+        if unused:
+            chosen = unused[0]
+    if chosen is None:
+        return reference
+    used.add(chosen.start)
+    if chosen.kind == "span":
+        return None
+    if chosen.kind == "same_last" and reference is None:
+        first = next((p for p in periods if p.kind in ("year", "quarter", "relative")), None)
+        if first is not None:
+            reference = _resolve(article, first, fye, None)
+    return _resolve(article, chosen, fye, reference)
+
+
+def _resolve(
+    article: _Article, mention: PeriodMention, fye: int, reference: str | None
+) -> str | None:
+    return resolve(
+        mention,
+        published=article.published.date(),
+        fiscal_year_end_month=fye,
+        results_article=article.results,
+        reference=reference,
+    )
+
+
+# --- basis -------------------------------------------------------------------------------------
+
+
+def _basis(
+    norm: str,
+    consensus: list[re.Match[str]],
+    clause_spans: list[Span],
+    window: tuple[int, int],
+    amount: Amount,
+    period: str,
+    fye: int,
+    article: _Article,
+) -> str:
+    for cue in consensus:
+        inside = window[0] <= cue.start() and cue.end() <= window[1]
+        if inside and _cue_governs(norm, cue, clause_spans, amount):
+            return "consensus"
+    return "actual" if is_past(period, fye, article.published.date()) else "guidance"
+
+
+def _cue_governs(norm: str, cue: re.Match[str], clause_spans: list[Span], amount: Amount) -> bool:
+    """A consensus cue governs an amount it introduces ("市场预期的143亿美元", "分析师预计，…"),
+    not one it is only compared with ("超出市场预期，公司预计…")."""
+    gap = norm[cue.end() : amount.start]
+    clause = _clause_of(clause_spans, cue.start())
+    if _COMPARISON.search(norm, max(clause.start, cue.start() - 4), cue.start()):
+        return len(gap.strip()) <= 4 and not any(ch in gap for ch in "，,；;")
+    if clause.start <= amount.start < clause.end:
+        return True
+    return len(norm[cue.end() : clause.end].strip(" ，,：:")) <= 3
+
+
+# --- emitting ----------------------------------------------------------------------------------
+
+
+def _fact(
+    article: _Article,
+    part: _Field,
+    sentence: Span,
+    company: str,
+    amount: Amount,
+    period: str,
+    basis: str,
+) -> CapexFact:
+    return CapexFact(
+        article_id=article.article_id,
+        company=company,
+        metric="capex",
+        basis=basis,  # type: ignore[arg-type]
+        period=period,
+        value_low_usd=amount.low,
+        value_high_usd=amount.high,
+        qualifier=amount.qualifier,  # type: ignore[arg-type]
+        **_source(part, sentence),
+    )
+
+
+def _source(part: _Field, sentence: Span) -> dict[str, Any]:
+    """Where a statement was read: the verbatim sentence and its offsets in the field."""
+    return {
+        "sentence": part.original[sentence.start : sentence.end],
+        "field": part.name,
+        "sentence_start": sentence.start,
+        "sentence_end": sentence.end,
+    }
+
+
+# --- stated growth -----------------------------------------------------------------------------
+
+
+def _read_growth(
+    article: _Article,
+    part: _Field,
+    sentence: Span,
+    clause_spans: list[Span],
+    terms: list[_Term],
+    periods: list[PeriodMention],
+    resolved: list[_Resolved],
+) -> None:
+    norm = part.norm
+    for m in _GROWTH.finditer(norm, sentence.start, sentence.end):
+        pct_start = m.start("pct")
+        clause = _clause_of(clause_spans, pct_start)
+        if not _governed_by_capex(norm, terms, clause_spans, clause, m.start(), m.end()):
+            continue
+        near = [r for r in resolved if r.amount.start < m.start()] or resolved
+        if not near:
+            continue
+        anchor = near[-1]
+        company = anchor.companies[0] if len(anchor.companies) == 1 else None
+        if company is None or anchor.period is None:
+            continue
+        fye = article.table.fiscal_year_end_month(company)
+        span = _growth_periods(article, m, clause, periods, resolved, anchor, fye)
+        if span is None:
+            continue
+        from_period, to_period = span
+        value = float(m.group("pct"))
+        if m.group("verb") in _DECLINE_VERBS:
+            value = -value
+        basis = next((r.basis for r in resolved if r.period == to_period), anchor.basis)
+        part.growth.append(
+            StatedGrowth(
+                article_id=article.article_id,
+                company=company,
+                metric="capex",
+                basis=basis,  # type: ignore[arg-type]
+                from_period=from_period,
+                to_period=to_period,
+                growth_pct=value,
+                **_source(part, sentence),
+            )
+        )
+
+
+def _growth_periods(
+    article: _Article,
+    match: re.Match[str],
+    clause: Span,
+    periods: list[PeriodMention],
+    resolved: list[_Resolved],
+    anchor: _Resolved,
+    fye: int,
+) -> tuple[str, str] | None:
+    """(from, to): 同比 compares with a year earlier, 环比 with the previous quarter; otherwise
+    the sentence must name exactly two periods around the growth."""
+    cue = match.group("cue") or ""
+    to_period = anchor.period
+    if to_period is None:
+        return None
+    if cue == "环比":
+        return (shift_period(to_period, quarters=-1), to_period) if "Q" in to_period else None
+    if cue:
+        return shift_period(to_period, years=-1), to_period
+    named: set[str] = set()
+    for r in resolved:
+        if r.period and (
+            r.amount.start < match.start() or clause.start <= r.amount.start < clause.end
+        ):
+            named.add(r.period)
+    for p in periods:
+        if clause.start <= p.start < match.start():
+            value = _resolve(article, p, fye, to_period)
+            if value:
+                named.add(value)
+    if len(named) != 2:
+        return None
+    low, high = sorted(named, key=lambda p: (p[:4], p))
+    return low, high

@@ -1,0 +1,73 @@
+"""The facts the extractor emits: capex values and stated growth, each with its source sentence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar, Literal
+
+Basis = Literal["actual", "guidance", "consensus"]
+Qualifier = Literal["exact", "approx", "over", "at_least", "up_to", "range"]
+Field = Literal["body", "title"]
+
+
+@dataclass(frozen=True)
+class _Stated:
+    """Who a statement is about, on which basis; subclasses add what and where."""
+
+    article_id: str
+    company: str
+    metric: str
+    basis: Basis
+
+    _KEY: ClassVar[tuple[str, ...]] = ()
+
+    def key(self) -> tuple[Any, ...]:
+        """What makes two statements the same (used to drop exact repeats in an article)."""
+        return tuple(getattr(self, name) for name in ("company", "metric", "basis", *self._KEY))
+
+
+@dataclass(frozen=True)
+class CapexFact(_Stated):
+    """One amount an article states for one entity, metric, basis and period."""
+
+    period: str
+    value_low_usd: float
+    value_high_usd: float | None
+    qualifier: Qualifier
+    sentence: str
+    field: Field
+    sentence_start: int
+    sentence_end: int
+
+    _KEY: ClassVar[tuple[str, ...]] = ("period", "value_low_usd", "value_high_usd")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StatedGrowth(_Stated):
+    """A growth rate the article states between two named periods (飙升63%, 同比增长42.7%)."""
+
+    from_period: str
+    to_period: str
+    growth_pct: float
+    sentence: str
+    field: Field
+    sentence_start: int
+    sentence_end: int
+
+    _KEY: ClassVar[tuple[str, ...]] = ("from_period", "to_period", "growth_pct")
+
+    def to_dict(self) -> dict[str, Any]:
+        # The gold files mark growth lines with a kind, so produced lines carry it too.
+        return {"kind": "stated_growth", **asdict(self)}
+
+
+@dataclass
+class Extraction:
+    """Everything one article yields, in text order."""
+
+    facts: list[CapexFact] = field(default_factory=list)
+    growth: list[StatedGrowth] = field(default_factory=list)
+    skipped_non_usd: int = 0

@@ -1,0 +1,59 @@
+"""Length-preserving normalisation, so an offset in the normalised text is the same offset in
+the original: full-width ASCII to half-width, dashes and tildes to '-', Traditional to Simplified.
+
+Keeping every character in place (instead of deleting spaces or commas inside numbers) means
+the verbatim sentence can always be cut from the original text with the same offsets; the
+amount grammar skips those separators itself.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# Chinese punctuation that marks clauses and sentences stays as it is: it is not ASCII text.
+_KEEP_FULL_WIDTH = set("，；：！？（）")
+_DASHES = set("—–－‐‑‒―~〜～⁓")
+_SPACES = set("\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC  # imported lazily: building the converter reads its dictionaries
+
+    return OpenCC("t2s")
+
+
+_char_cache: dict[str, str] = {}
+
+
+def _simplified_map(chars: set[str]) -> dict[str, str]:
+    """One Simplified character for each Traditional one, converting only unseen characters."""
+    todo = sorted(c for c in chars if c not in _char_cache)
+    if todo:
+        converted = _t2s().convert("".join(todo))
+        if len(converted) == len(todo):
+            pairs = zip(todo, converted, strict=True)
+        else:  # a phrase rule changed the length: fall back to one character at a time
+            pairs = ((c, _t2s().convert(c)) for c in todo)
+        for original, simple in pairs:
+            _char_cache[original] = simple if len(simple) == 1 else original
+    return {c: _char_cache[c] for c in chars}
+
+
+def _half_width(ch: str) -> str:
+    code = ord(ch)
+    if ch in _DASHES:
+        return "-"
+    if ch in _SPACES:
+        return " "
+    if 0xFF01 <= code <= 0xFF5E and ch not in _KEEP_FULL_WIDTH:
+        return chr(code - 0xFEE0)
+    return ch
+
+
+def normalize(text: str) -> str:
+    """The text for matching; `len(normalize(t)) == len(t)` and offsets line up one to one."""
+    half = "".join(_half_width(c) for c in text)
+    cjk = {c for c in set(half) if ord(c) >= 0x2E80}
+    mapping = _simplified_map(cjk)
+    return "".join(mapping.get(c, c) for c in half)

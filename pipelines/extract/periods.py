@@ -1,0 +1,250 @@
+"""Period grammar and fiscal calendars.
+
+Mentions are found in the normalised text (2025年第一季度, Q4, 四季度, 第二财季, FY2025,
+2025财年, 今年, 上财季, 上年同期 ...) and resolved to "YYYY" or "YYYYQn" in a company's fiscal
+calendar. Spans that are neither a fiscal year nor a quarter (上半年, 前三季度, year to date,
+未来数年) are recognised so that an amount next to them is skipped rather than misdated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_SPAN_WORDS = (
+    r"上半年|下半年|上半财年|下半财年|前三季度|前三个季度|前两个?季度|前[一二三四五六七八九十\d]{1,2}个月"
+    r"|年初至今|年初以来|今年迄今|今年以来|年内迄今|截至目前|year-to-date|YTD|H1|H2"
+    r"|未来[几数两三四五六七八九十\d]{1,2}年|过去[几数两三四五六七八九十\d]{1,2}年|近[几数两三四五\d]{1,2}年"
+    r"|[几数]年内|多年来|每年"
+)
+
+
+def _quarter_after_year(tag: str) -> str:
+    """A quarter phrase right after a year; group names carry a tag to stay unique."""
+    return (
+        rf"(?:的)?(?:第(?P<{tag}1>[一二三四1-4])(?:个)?(?:财季|财政季度|季度|季)"
+        rf"|(?P<{tag}2>[一二三四])季度|\s?Q(?P<{tag}3>[1-4])(?![0-9]))"
+    )
+
+
+_PATTERN = re.compile(
+    # A year followed by a span: the year alone would misdate the amount.
+    rf"(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
+    rf"|(?P<span>{_SPAN_WORDS})"
+    rf"|(?:FY|财年)\s?(?P<fy>(?:19|20)?\d{{2}})(?![0-9])(?:{_quarter_after_year('fq')})?"
+    rf"|(?P<year>(?:19|20)\d{{2}})\s?(?P<fiscal>财年|财政年度|会计年度|年度|年)?(?:{_quarter_after_year('yq')})?"
+    rf"|(?<![0-9])(?P<yy>\d{{2}})财年(?:{_quarter_after_year('sq')})?"
+    r"|Q(?P<qy_q>[1-4])\s?(?P<qy_y>(?:19|20)\d{2})"
+    r"|第(?P<lone1>[一二三四1-4])(?:个)?(?:财季|财政季度|季度|季)"
+    r"|(?<![第上下本前这该])(?P<lone2>[一二三四])季度"
+    r"|(?<![A-Za-z])Q(?P<lone3>[1-4])(?![0-9])"
+    r"|(?P<same_last>上年同期|去年同期|上年同季|去年同季|上一年同期|上财年同期|去年同一季度)"
+    r"|(?P<rel>今年|本年度|本年|去年|上一年|上年|明年|下一年|来年|前年"
+    r"|本财年|本财政年度|本会计年度|当前财年|这一财年|该财年|上一财年|上个财年|上财年|下一财年|下个财年|下财年"
+    r"|本季度|本财季|本季|该季度|该财季|当季|这一季度|这个季度|当前季度|上季度|上一季度|上个季度"
+    r"|上财季|上一财季|上个财季|下季度|下一季度|下个季度|下财季|下一财季|下个财季)"
+)
+
+_RELATIVE_YEARS = {
+    "今年": 0,
+    "本年度": 0,
+    "本年": 0,
+    "本财年": 0,
+    "本财政年度": 0,
+    "本会计年度": 0,
+    "当前财年": 0,
+    "这一财年": 0,
+    "该财年": 0,
+    "去年": -1,
+    "上一年": -1,
+    "上年": -1,
+    "上一财年": -1,
+    "上个财年": -1,
+    "上财年": -1,
+    "前年": -2,
+    "明年": 1,
+    "下一年": 1,
+    "来年": 1,
+    "下一财年": 1,
+    "下个财年": 1,
+    "下财年": 1,
+}
+_REPORTED_QUARTER = {"本季度", "本财季", "本季", "该季度", "该财季", "当季", "这一季度", "这个季度"}
+_CURRENT_QUARTER = {"当前季度"}
+_LAST_QUARTER = {"上季度", "上一季度", "上个季度", "上财季", "上一财季", "上个财季"}
+_NEXT_QUARTER = {"下季度", "下一季度", "下个季度", "下财季", "下一财季", "下个财季"}
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """A period phrase; `kind` is year, quarter, relative, same_last or span."""
+
+    start: int
+    end: int
+    kind: str
+    year: int | None = None
+    quarter: int | None = None
+    word: str = ""
+
+
+def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
+    end = len(text) if end is None else end
+    found = []
+    for m in _PATTERN.finditer(text, start, end):
+        mention = _mention(m)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def _quarter_of(m: re.Match[str], tag: str) -> int | None:
+    for index in "123":
+        value = m.group(tag + index)
+        if value:
+            return _QUARTER_NUMBERS[value]
+    return None
+
+
+def _mention(m: re.Match[str]) -> PeriodMention | None:
+    s, e = m.start(), m.end()
+    if m.group("span_year") or m.group("span"):
+        return PeriodMention(s, e, "span", word=m.group())
+    if m.group("fy"):
+        digits = m.group("fy")
+        year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+        return _year_or_quarter(s, e, year, _quarter_of(m, "fq"))
+    if m.group("year"):
+        year = int(m.group("year"))
+        quarter = _quarter_of(m, "yq")
+        # "2025" with no 年 or quarter after it is a model name or count, not a period.
+        if not m.group("fiscal") and quarter is None:
+            return None
+        return _year_or_quarter(s, e, year, quarter)
+    if m.group("yy"):
+        return _year_or_quarter(s, e, 2000 + int(m.group("yy")), _quarter_of(m, "sq"))
+    if m.group("qy_q"):
+        return _year_or_quarter(s, e, int(m.group("qy_y")), int(m.group("qy_q")))
+    for name in ("lone1", "lone2", "lone3"):
+        if m.group(name):
+            return PeriodMention(s, e, "quarter", None, _QUARTER_NUMBERS[m.group(name)])
+    if m.group("same_last"):
+        return PeriodMention(s, e, "same_last", word=m.group())
+    return PeriodMention(s, e, "relative", word=m.group("rel"))
+
+
+def _year_or_quarter(s: int, e: int, year: int, quarter: int | None) -> PeriodMention:
+    if quarter is None:
+        return PeriodMention(s, e, "year", year)
+    return PeriodMention(s, e, "quarter", year, quarter)
+
+
+# --- fiscal calendars -------------------------------------------------------------------
+
+
+def fiscal_year_of(day: date, fiscal_year_end_month: int) -> int:
+    """The fiscal year a day falls in; a fiscal year is named after the year it ends in."""
+    if fiscal_year_end_month == 12 or day.month <= fiscal_year_end_month:
+        return day.year
+    return day.year + 1
+
+
+def fiscal_quarter_of(day: date, fiscal_year_end_month: int) -> tuple[int, int]:
+    first_month = fiscal_year_end_month % 12 + 1
+    quarter = ((day.month - first_month) % 12) // 3 + 1
+    return fiscal_year_of(day, fiscal_year_end_month), quarter
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def period_end_month(period: str, fiscal_year_end_month: int) -> int:
+    """Month index (year*12 + month-1) of the last month of a "YYYY" or "YYYYQn" period."""
+    year = int(period[:4])
+    end_of_year = _month_index(year, fiscal_year_end_month)
+    if len(period) == 4:
+        return end_of_year
+    quarter = int(period[5])
+    return end_of_year - 3 * (4 - quarter)
+
+
+def is_past(period: str, fiscal_year_end_month: int, published: date) -> bool:
+    """True when the whole period ended before the publication month began."""
+    return period_end_month(period, fiscal_year_end_month) < _month_index(
+        published.year, published.month
+    )
+
+
+def _shift_quarter(year: int, quarter: int, steps: int) -> tuple[int, int]:
+    index = year * 4 + (quarter - 1) + steps
+    return index // 4, index % 4 + 1
+
+
+def last_completed_quarter(published: date, fiscal_year_end_month: int) -> tuple[int, int]:
+    year, quarter = fiscal_quarter_of(published, fiscal_year_end_month)
+    return _shift_quarter(year, quarter, -1)
+
+
+def shift_period(period: str, years: int = 0, quarters: int = 0) -> str:
+    year = int(period[:4])
+    if len(period) == 4:
+        return str(year + years)
+    y, q = _shift_quarter(year + years, int(period[5]), quarters)
+    return f"{y}Q{q}"
+
+
+def _nearest_year_for_quarter(quarter: int, published: date, fiscal_year_end_month: int) -> int:
+    """A quarter named without a year is the one whose end lies closest to publication."""
+    fiscal_year = fiscal_year_of(published, fiscal_year_end_month)
+    now = _month_index(published.year, published.month)
+    candidates = (fiscal_year - 1, fiscal_year, fiscal_year + 1)
+    return min(
+        candidates,
+        key=lambda y: abs(period_end_month(f"{y}Q{quarter}", fiscal_year_end_month) - now),
+    )
+
+
+def resolve(
+    mention: PeriodMention,
+    *,
+    published: date,
+    fiscal_year_end_month: int = 12,
+    results_article: bool = False,
+    reference: str | None = None,
+) -> str | None:
+    """The period a mention names, or None for spans and phrases that cannot be placed.
+
+    `reference` is the period already established in the sentence (for 上年同期).
+    In a results article 本季度 means the quarter just reported; elsewhere the current one.
+    """
+    fye = fiscal_year_end_month
+    if mention.kind == "year" and mention.year is not None:
+        return str(mention.year)
+    if mention.kind == "quarter" and mention.quarter is not None:
+        year = mention.year
+        if year is None:
+            year = _nearest_year_for_quarter(mention.quarter, published, fye)
+        return f"{year}Q{mention.quarter}"
+    if mention.kind == "same_last":
+        return shift_period(reference, years=-1) if reference else None
+    if mention.kind != "relative":
+        return None
+    word = mention.word
+    if word in _RELATIVE_YEARS:
+        return str(fiscal_year_of(published, fye) + _RELATIVE_YEARS[word])
+    last_y, last_q = last_completed_quarter(published, fye)
+    if word in _LAST_QUARTER:
+        return f"{last_y}Q{last_q}"
+    if word in _REPORTED_QUARTER and results_article:
+        return f"{last_y}Q{last_q}"
+    current_y, current_q = fiscal_quarter_of(published, fye)
+    if word in _REPORTED_QUARTER or word in _CURRENT_QUARTER:
+        return f"{current_y}Q{current_q}"
+    if word in _NEXT_QUARTER:
+        # After results, "next quarter" is the one under way; otherwise the one after it.
+        y, q = _shift_quarter(current_y, current_q, 0 if results_article else 1)
+        return f"{y}Q{q}"
+    return None
