@@ -23,7 +23,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from pipelines.ingest.roll import Listing, Rejected, RollError, off_allowlist_reason
+from pipelines.ingest.roll import (
+    Listing,
+    Rejected,
+    RollError,
+    SourceUnreachable,
+    off_allowlist_reason,
+)
 from pipelines.ingest.settings import IngestSettings
 from pipelines.records import RawPage
 
@@ -41,9 +47,7 @@ _FIRST_CONTACT_ATTEMPTS = 2
 
 T = TypeVar("T")
 
-
-class SourceUnreachable(RuntimeError):
-    """The source cannot be reached at all (DNS, refused, unreachable network)."""
+__all__ = ["FetchFailure", "FetchResult", "FetchedPage", "SourceUnreachable", "fetch_pages"]
 
 
 @dataclass(frozen=True)
@@ -188,15 +192,9 @@ class HttpSession:
         except _OffAllowlist as error:
             return Rejected(listing.article_id, error.url, f"redirected off the allowlist: {error}")
         except GaveUp as error:
-            return FetchFailure(
-                article_id=listing.article_id,
-                url=listing.url,
-                last_error=str(error),
-                attempts=error.attempts,
-                failed_at=datetime.now(UTC),
-                listed_at=listing.listed_at,
-                status=error.status,
-            )
+            return _failure(listing, str(error), error.attempts, error.status)
+        except Exception as error:  # one odd page must not cost the rest of the day
+            return _failure(listing, f"unexpected {type(error).__name__}: {error}", 1, None)
         page = RawPage(
             article_id=listing.article_id,
             url=listing.url,
@@ -264,6 +262,8 @@ class HttpSession:
                 async with asyncio.timeout(settings.timeout * _ANSWER_DEADLINE_FACTOR):
                     async with self._client.stream("GET", url) as response:
                         return await self._read_answer(url, response)
+            except httpx.InvalidURL as error:
+                raise _Permanent(f"invalid URL: {describe(error)}") from None
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 raise _CannotConnect(f"cannot connect: {describe(error)}") from None
             except httpx.TimeoutException as error:
@@ -291,6 +291,18 @@ class HttpSession:
         content = await read_capped(response, self.settings.max_page_bytes)
         headers = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
         return _Answer(status, url, headers, content, response.charset_encoding)
+
+
+def _failure(listing: Listing, reason: str, attempts: int, status: int | None) -> FetchFailure:
+    return FetchFailure(
+        article_id=listing.article_id,
+        url=listing.url,
+        last_error=reason,
+        attempts=attempts,
+        failed_at=datetime.now(UTC),
+        listed_at=listing.listed_at,
+        status=status,
+    )
 
 
 async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:

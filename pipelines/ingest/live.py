@@ -10,7 +10,6 @@ from pipelines.ingest.archive import RawArchive
 from pipelines.ingest.fetch import (
     FetchFailure,
     HttpSession,
-    SourceUnreachable,
     fetch_listings_async,
     run_with_session,
 )
@@ -19,6 +18,7 @@ from pipelines.ingest.roll import (
     ChannelError,
     Listing,
     Rejected,
+    SourceUnreachable,
     list_day_async,
     off_allowlist_reason,
 )
@@ -26,10 +26,7 @@ from pipelines.ingest.settings import IngestSettings
 
 log = logging.getLogger(__name__)
 
-OFFLINE_HINT = (
-    "To run without the network use `capex run --source samples`, or re-parse pages fetched "
-    "earlier with `capex run --source archive --archive PATH`."
-)
+__all__ = ["IngestReport", "SourceUnreachable", "ingest_day"]
 
 
 @dataclass
@@ -71,14 +68,9 @@ def ingest_day(
     frequent polling of a day already read in full). Raises SourceUnreachable, within
     seconds, when the roll API cannot be reached at all.
     """
-    try:
-        return run_with_session(
-            settings, lambda session: _ingest_day(session, day, archive, stop_at_known)
-        )
-    except SourceUnreachable as error:
-        raise SourceUnreachable(
-            f"the Sina roll API at {settings.roll_url} cannot be reached ({error}). " + OFFLINE_HINT
-        ) from None
+    return run_with_session(
+        settings, lambda session: _ingest_day(session, day, archive, stop_at_known)
+    )
 
 
 async def _ingest_day(

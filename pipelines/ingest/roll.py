@@ -68,6 +68,16 @@ class RollError(Exception):
     """The roll API answered, but not with a usable list."""
 
 
+class SourceUnreachable(RuntimeError):
+    """The roll API cannot be reached at all (DNS failure, refused, unreachable network)."""
+
+
+OFFLINE_HINT = (
+    "To run without the network use `capex run --source samples`, or re-parse pages fetched "
+    "earlier with `capex run --source archive --archive PATH`."
+)
+
+
 def channel_name(pageid: int, lid: int) -> str:
     return f"{pageid}:{lid}"
 
@@ -175,7 +185,10 @@ def listing_from_item(item: dict, channel: str, settings: IngestSettings) -> Lis
     docid = doc_id_from_roll_docid(str(item.get("docid") or ""))
     if not raw_url:
         return Rejected("i" + docid if docid else None, "", "listing has no URL")
-    url = canonical_url(raw_url, settings.https_hosts)
+    try:
+        url = canonical_url(raw_url, settings.https_hosts)
+    except ValueError as error:  # a port out of range, a broken IPv6 literal...
+        return Rejected("i" + docid if docid else None, raw_url, f"malformed URL: {error}")
     if doc_id_from_url(url):
         article_id = article_id_for_url(url)
     elif docid:
@@ -280,6 +293,11 @@ async def list_day_async(
             )
         except RollError as error:
             errors.append(ChannelError(channel_name(pageid, lid), str(error)))
+        except SourceUnreachable as error:
+            raise SourceUnreachable(
+                f"the Sina roll API at {session.settings.roll_url} cannot be reached ({error}). "
+                + OFFLINE_HINT
+            ) from None
     # An entry rejected under one URL but listed fine under another is not a rejection.
     still_rejected = [r for r in rejected.values() if r.article_id not in seen]
     return DayListing(

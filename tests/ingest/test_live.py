@@ -96,19 +96,22 @@ def test_permanent_faults_are_recorded_with_their_reason_after_the_attempt_cap(s
     server.set_fault(SLOW, Fault(always=404))
     server.set_fault(CUT, Fault(truncate_times=99))
     server.set_fault(GOOD, Fault(oversized_bytes=300_000))
+    server.set_fault(LIMITED, Fault(oversized_bytes=300_000, no_length=True))
     settings = server.settings(max_attempts=3, max_page_bytes=200_000)
     report = ingest_day(FIXTURE_DAY, settings, archive)
 
     reasons = {f.article_id: f for f in report.failures}
-    assert set(reasons) == {FLAKY, SLOW, CUT, GOOD}
+    assert set(reasons) == {FLAKY, SLOW, CUT, GOOD, LIMITED}
     assert "HTTP 503" in reasons[FLAKY].last_error and reasons[FLAKY].attempts == 3
     assert len(server.page_requests(FLAKY)) == 3  # gave up at the cap
     assert "HTTP 404" in reasons[SLOW].last_error and len(server.page_requests(SLOW)) == 1
     assert "truncated" in reasons[CUT].last_error and reasons[CUT].attempts == 3
     assert "too large" in reasons[GOOD].last_error and len(server.page_requests(GOOD)) == 1
+    # Without a declared length the cap is enforced while reading.
+    assert "over the 200000-byte cap" in reasons[LIMITED].last_error
     assert not archive.ids() & set(reasons)
     assert {f.article_id for f in archive.failures()} == set(reasons)
-    assert report.fetched == 2
+    assert report.fetched == 1
 
 
 def test_retry_after_is_honoured(server, archive):
@@ -236,7 +239,8 @@ def test_an_unknown_channel_is_reported_and_the_others_still_ingest(server, arch
     assert len(archive.ids()) == 6
 
 
-def test_an_unreachable_source_fails_fast_with_the_offline_options(archive):
+@pytest.mark.parametrize("entry_point", ["ingest_day", "list_day"])
+def test_an_unreachable_source_fails_fast_with_the_offline_options(archive, entry_point):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
@@ -246,7 +250,10 @@ def test_an_unreachable_source_fails_fast_with_the_offline_options(archive):
     )
     started = time.monotonic()
     with pytest.raises(SourceUnreachable) as raised:
-        ingest_day(FIXTURE_DAY, settings, archive)
+        if entry_point == "ingest_day":
+            ingest_day(FIXTURE_DAY, settings, archive)
+        else:
+            list_day(FIXTURE_DAY, settings)
     assert time.monotonic() - started < 5
     assert "capex run --source samples" in str(raised.value)
     assert "capex run --source archive --archive PATH" in str(raised.value)

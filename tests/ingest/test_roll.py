@@ -95,6 +95,7 @@ def test_roll_docid_names_the_article_when_the_url_does_not():
         ("https://sina.com.cn.example.org/x.shtml", "is not on the allowlist"),
         ("ftp://finance.sina.com.cn/doc-ineiwxyz1234567.shtml", "scheme 'ftp'"),
         ("javascript:alert(1)", "scheme 'javascript'"),
+        ("https://finance.sina.com.cn:99999/doc-ineiwxyz1234567.shtml", "malformed URL"),
     ],
 )
 def test_entries_off_the_allowlist_are_rejected_with_a_reason(url, reason_part):

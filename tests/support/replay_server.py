@@ -48,6 +48,7 @@ class Fault:
     truncate_times: int = 0  # the first N answers promise more bytes than they send
     redirect_off_site: bool = False  # 302 to the same path on the other host
     oversized_bytes: int = 0  # pad the page to at least this size
+    no_length: bool = False  # send no Content-Length: the body ends when the connection does
 
 
 @dataclass(frozen=True)
@@ -451,7 +452,13 @@ def _handler_for(site: _Site, label: str) -> type[BaseHTTPRequestHandler]:
             if number < fault.truncate_times:
                 self._send(200, page[: len(page) // 2], content_type, length=len(page))
                 return
-            self._send(200, page, content_type, {"Last-Modified": "Mon, 10 Feb 2025 02:00:00 GMT"})
+            self._send(
+                200,
+                page,
+                content_type,
+                {"Last-Modified": "Mon, 10 Feb 2025 02:00:00 GMT"},
+                length=-1 if fault.no_length else None,
+            )
 
         def _send(
             self,
@@ -459,11 +466,12 @@ def _handler_for(site: _Site, label: str) -> type[BaseHTTPRequestHandler]:
             body: bytes,
             content_type: str,
             headers: dict[str, str] | None = None,
-            length: int | None = None,
+            length: int | None = None,  # what Content-Length claims; -1 sends none
         ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body) if length is None else length))
+            if length != -1:
+                self.send_header("Content-Length", str(len(body) if length is None else length))
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
