@@ -26,9 +26,23 @@ _EMPHASIS = ("**", "__")
 _APP_SLOGAN = "海量资讯、精准解读，尽在新浪财经APP"
 
 
+def has_front_matter(text: str) -> bool:
+    """Whether the text opens with a `---` line, as front-matter Markdown does."""
+    return text.lstrip("\ufeff").lstrip().split("\n", 1)[0].strip() == _FENCE
+
+
+def source_link(text: str) -> str | None:
+    """The URL of the closing `[channel](url)` line, if the article ends with one."""
+    for line in reversed(text.rstrip().rsplit("\n", 3)):
+        if line.strip():
+            match = _SOURCE_LINK.match(line.strip())
+            return match.group(1) if match else None
+    return None
+
+
 def _split_front_matter(text: str) -> tuple[dict, str]:
     lines = text.lstrip("\ufeff").lstrip().split("\n")
-    if not lines or lines[0].strip() != _FENCE:
+    if not has_front_matter(text):
         raise ParseError("no YAML front matter (the file must start with a '---' line)")
     for index in range(1, len(lines)):
         if lines[index].strip() == _FENCE:

@@ -271,3 +271,12 @@ def parse_sina_page(
         source=source or source_from_body(body),
         body=body,
     )
+
+
+def page_identity(content: bytes, charset: str | None = None) -> tuple[str | None, str]:
+    """A page's own URL (og:url) and article id (publishid, og:url, else a content hash)."""
+    try:
+        meta = _head_meta(_parse_tree(content, charset))
+    except ParseError:
+        meta = {}
+    return meta.get("og:url"), _article_id(None, meta, content)
