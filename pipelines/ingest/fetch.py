@@ -175,18 +175,16 @@ class HttpSession:
         """One roll page's body; RollError when it cannot be had, SourceUnreachable (fail_fast)."""
         full_url = str(httpx.URL(url, params=query))
         try:
-            answer, _ = await self._with_retries(
+            answer = await self._with_retries(
                 full_url, kind="list", allowed_hosts=None, fail_fast=fail_fast
             )
         except GaveUp as error:
             raise RollError(f"{error} after {error.attempts} attempt(s)") from None
-        except _OffAllowlist as error:  # not raised for the roll API, kept for completeness
-            raise RollError(str(error)) from None
         return answer.content
 
     async def fetch_listing(self, listing: Listing) -> FetchedPage | FetchFailure | Rejected:
         try:
-            answer, _ = await self._with_retries(
+            answer = await self._with_retries(
                 listing.url, kind="page", allowed_hosts=self.settings.allowed_hosts
             )
         except _OffAllowlist as error:
@@ -215,13 +213,13 @@ class HttpSession:
         kind: str,
         allowed_hosts: tuple[str, ...] | None,
         fail_fast: bool = False,
-    ) -> tuple[_Answer, int]:
+    ) -> _Answer:
         settings = self.settings
         attempts = 0
         while True:
             attempts += 1
             try:
-                return await self._get_once(url, kind, allowed_hosts), attempts
+                return await self._get_once(url, kind, allowed_hosts)
             except _Permanent as error:
                 raise GaveUp(str(error), attempts, error.status) from None
             except _Retryable as error:
@@ -273,7 +271,10 @@ class HttpSession:
                     f"answer took over {settings.timeout * _ANSWER_DEADLINE_FACTOR:g}s"
                 ) from None
             except httpx.RemoteProtocolError as error:
-                raise _Retryable(f"truncated body: {describe(error)}") from None
+                # h11 says so when the connection closed before Content-Length was reached.
+                if "complete message body" in str(error):
+                    raise _Retryable(f"truncated body: {describe(error)}") from None
+                raise _Retryable(f"malformed answer: {describe(error)}") from None
             except httpx.TransportError as error:
                 raise _Retryable(f"connection error: {describe(error)}") from None
 

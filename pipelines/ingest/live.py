@@ -77,7 +77,8 @@ async def _ingest_day(
     session: HttpSession, day: date, archive: RawArchive, stop_at_known: bool
 ) -> IngestReport:
     archived = frozenset(archive.ids())
-    listing = await list_day_async(session, day, known_ids=archived, stop_at_known=stop_at_known)
+    settled = archived | {r.article_id for r in archive.rejections() if r.article_id}
+    listing = await list_day_async(session, day, known_ids=settled, stop_at_known=stop_at_known)
     report = IngestReport(
         day=day,
         listed=len(listing.listings),

@@ -267,7 +267,7 @@ def test_pace_and_connection_limits_hold(archive):
             title=f"节奏{n}",
             published_at=datetime(2025, 2, 10, 10, n, tzinfo=BEIJING),
             body_html="<p>　　慢慢来。</p>",
-            fault=Fault(slow_times=1, slow_seconds=0.15),
+            fault=Fault(slow_times=1, slow_seconds=0.4),
         )
         for n in range(8)
     ]
@@ -276,7 +276,9 @@ def test_pace_and_connection_limits_hold(archive):
         times = sorted(r.at for r in server.requests)
         assert server.most_in_flight <= 2
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    assert min(gaps) >= 0.09  # 10 a second to one host
+    # 10 a second to one host; a loaded machine may log a request late, hence the slack.
+    assert times[-1] - times[0] >= 0.095 * len(gaps)
+    assert min(gaps) >= 0.05
     assert len(archive.ids()) == 8
 
 
