@@ -33,6 +33,7 @@ _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CHINESE_NUMBER = re.compile(r"[零一二两三四五六七八九十百千]{1,8}")
 # Words that make the following numeral vague: 数百亿, 几十亿, 上千亿, 成百亿.
 _VAGUE_BEFORE = set("数几上成好")
+_BARE_MAGNITUDE_AFTER = set("逾超过近约达到为")
 
 # Longest first, so 万亿 wins over 万 and 亿.
 _MAGNITUDES: tuple[tuple[str, float], ...] = (
@@ -126,6 +127,10 @@ _SUFFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("以内", "up_to"),
 )
 _RANGE_MARKS = ("至", "到", "--", "-")
+# Characters an amount can start with; the scanner jumps between them.
+_CANDIDATE = re.compile(r"[0-9零一二两三四五六七八九十千百万]")
+_PREFIX_BY_WORD = dict(_PREFIX_QUALIFIERS)
+_LONGEST_PREFIX = max(len(word) for word in _PREFIX_BY_WORD)
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,10 @@ def _number_at(text: str, pos: int) -> tuple[int, float] | None:
         if len(digits) > 18:
             return None
         return m.end(), float(digits)
+    # "逾千亿美元", "近百亿": a bare magnitude after a qualifier means one of it.
+    after_qualifier = pos > 0 and text[pos - 1] in _BARE_MAGNITUDE_AFTER
+    if after_qualifier and text.startswith(("千亿", "百亿", "万亿"), pos):
+        return pos, 1.0
     m = _CHINESE_NUMBER.match(text, pos)
     if m and m.group()[0] not in "零百千" and (pos == 0 or text[pos - 1] not in _VAGUE_BEFORE):
         value = _chinese_value(m.group())
@@ -239,9 +248,17 @@ def _qualifier(text: str, start: int, end: int) -> str:
     head = start
     while head > 0 and text[head - 1] in " $":
         head -= 1
-    for word, meaning in _PREFIX_QUALIFIERS:
-        if text.endswith(word, max(0, head - len(word)), head):
-            return meaning
+    heads = [head]
+    # "最多为180亿", "至少达到120亿": the qualifier may sit before a linking verb.
+    for verb in ("达到", "为", "达", "是"):
+        if text.endswith(verb, max(0, head - len(verb)), head):
+            heads.append(head - len(verb))
+            break
+    for end in heads:
+        for size in range(min(_LONGEST_PREFIX, end), 0, -1):
+            meaning = _PREFIX_BY_WORD.get(text[end - size : end])
+            if meaning:
+                return meaning
     return "exact"
 
 
@@ -249,6 +266,8 @@ def _is_number_start(text: str, i: int) -> bool:
     ch = text[i]
     if ch.isdigit():
         return i == 0 or not (text[i - 1].isdigit() or text[i - 1] == ".")
+    if ch in "千百万" and i > 0 and text[i - 1] in _BARE_MAGNITUDE_AFTER:
+        return True
     if ch in CHINESE_DIGITS or ch == "十":
         return i == 0 or (text[i - 1] not in CHINESE_DIGITS and text[i - 1] not in "十百千")
     return False
@@ -259,19 +278,17 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     currency (a year, a count) is not an amount; percentages are not amounts."""
     end = len(text) if end is None else end
     found: list[Amount] = []
-    i = start
-    while i < end:
-        if not _is_number_start(text, i):
-            i += 1
+    resume = start
+    for candidate in _CANDIDATE.finditer(text, start, end):
+        i = candidate.start()
+        if i < resume or not _is_number_start(text, i):
             continue
         first = _piece_at(text, i)
         if first is None:
-            i += 1
             continue
-        amount, next_i = _assemble(text, first, end)
+        amount, resume = _assemble(text, first, end)
         if amount is not None:
             found.append(amount)
-        i = max(next_i, i + 1)
     return found
 
 

@@ -16,6 +16,7 @@ clause), then its company, period and basis are resolved from cues bound to the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -98,6 +99,9 @@ class _Field:
     original: str
     norm: str
     mentions: list[Mention]
+    starts: list[int] = field(default_factory=list)  # mention starts, for bisecting
+    named_before: list[int] = field(default_factory=list)  # last non-pronoun index at or before i
+    members: dict[int, tuple[str, ...]] = field(default_factory=dict)  # group/plural → tickers
     facts: list[CapexFact] = field(default_factory=list)
     growth: list[StatedGrowth] = field(default_factory=list)
     skipped_non_usd: int = 0
@@ -139,8 +143,24 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
 
 
 def _make_field(name: str, original: str, table: CompanyTable) -> _Field:
+    """Normalises once and indexes the mentions so each lookup later is a bisection."""
     norm = normalize(original)
-    return _Field(name, original, norm, find_mentions(norm, 0, len(norm), table))
+    part = _Field(name, original, norm, find_mentions(norm, 0, len(norm), table))
+    last_named = -1
+    latest_by_size: dict[int, tuple[str, ...]] = {}
+    latest: tuple[str, ...] = ()
+    for index, mention in enumerate(part.mentions):
+        part.starts.append(mention.start)
+        if mention.kind == "enumeration":
+            latest_by_size[len(mention.tickers)] = latest = mention.tickers
+        elif mention.kind == "group" and mention.size in latest_by_size:
+            part.members[index] = latest_by_size[mention.size]
+        elif mention.kind == "plural" and latest:
+            part.members[index] = latest
+        if mention.kind != "pronoun":
+            last_named = index
+        part.named_before.append(last_named)
+    return part
 
 
 def _merge(head: _Field, body: _Field) -> Extraction:
@@ -167,9 +187,11 @@ def _merge(head: _Field, body: _Field) -> Extraction:
 def _read_sentence(article: _Article, part: _Field, sentence: Span) -> None:
     norm = part.norm
     clause_spans = clauses(norm, sentence)
+    asides = _parenthesised(norm, sentence)
     terms = [
         _Term(m.start(), m.end(), m.group("capex") is not None)
         for m in _TERMS.finditer(norm, sentence.start, sentence.end)
+        if not any(s <= m.start() < t for s, t in asides)
     ]
     periods = find_periods(norm, sentence.start, sentence.end)
     consensus = list(_CONSENSUS.finditer(norm, sentence.start, sentence.end))
@@ -199,6 +221,18 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span) -> None:
         for company in companies:
             part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
     _read_growth(article, part, sentence, clause_spans, terms, periods, resolved)
+
+
+def _parenthesised(norm: str, sentence: Span) -> list[tuple[int, int]]:
+    """Spans inside brackets: an aside such as "（含融资租赁）" does not govern amounts."""
+    spans, opened = [], None
+    for i in range(sentence.start, sentence.end):
+        if norm[i] in "（(" and opened is None:
+            opened = i
+        elif norm[i] in "）)" and opened is not None:
+            spans.append((opened, i + 1))
+            opened = None
+    return spans
 
 
 def _clause_of(clause_spans: list[Span], position: int) -> Span:
@@ -234,29 +268,30 @@ def _companies_for(
     article: _Article, part: _Field, clause: Span, amount: Amount, resolved: list[_Resolved]
 ) -> list[str]:
     """Tickers the amount is about (several when "各/都" spreads it over an enumeration)."""
-    in_clause = [m for m in part.mentions if clause.start <= m.start and m.end <= amount.start]
-    named = [m for m in in_clause if m.kind != "pronoun"]
+    first = bisect_left(part.starts, clause.start)
+    upto = bisect_left(part.starts, amount.start)
+    in_clause = [k for k in range(first, upto) if part.mentions[k].end <= amount.start]
+    named = [k for k in in_clause if part.mentions[k].kind != "pronoun"]
     if named:
         return _resolve_mention(article, part, named[-1], amount)
     if resolved:
         return resolved[-1].companies
     if not in_clause and _GENERIC_SUBJECT.search(part.norm, clause.start, amount.start):
         return []  # an industry-wide figure is not a company fact
-    pronoun = in_clause[-1] if in_clause else None
-    earlier = [m for m in part.mentions if m.end <= clause.start and m.kind != "pronoun"]
-    if not earlier:
+    pronoun = part.mentions[in_clause[-1]] if in_clause else None
+    earlier = part.named_before[first - 1] if first > 0 else -1
+    if earlier < 0:
         return []
-    mention = earlier[-1]
+    mention = part.mentions[earlier]
     singular = pronoun is not None and part.norm[pronoun.start : pronoun.end] != "我们"
     if singular and mention.kind in ("enumeration", "group", "plural"):
         return []  # "公司"/"其" is one company: it cannot point back to several
-    return _resolve_mention(article, part, mention, amount)
+    return _resolve_mention(article, part, earlier, amount)
 
 
-def _resolve_mention(
-    article: _Article, part: _Field, mention: Mention, amount: Amount
-) -> list[str]:
-    tickers = _members(article, part, mention)
+def _resolve_mention(article: _Article, part: _Field, index: int, amount: Amount) -> list[str]:
+    mention = part.mentions[index]
+    tickers = _members(article, part, index)
     if not tickers:
         return []
     if len(tickers) == 1:
@@ -272,19 +307,16 @@ def _resolve_mention(
     return [group_id(tickers)]
 
 
-def _members(article: _Article, part: _Field, mention: Mention) -> tuple[str, ...]:
+def _members(article: _Article, part: _Field, index: int) -> tuple[str, ...]:
+    mention = part.mentions[index]
     if mention.kind in ("alias", "enumeration"):
         return mention.tickers
-    earlier = [m for m in part.mentions if m.kind == "enumeration" and m.end <= mention.start]
-    if part.name == "title":
-        earlier = earlier + article.enumerations
-    if mention.kind == "group":
-        sized = [m for m in earlier if len(m.tickers) == mention.size]
-        if not sized:
-            return ()
-        return sized[0].tickers if part.name == "title" else sized[-1].tickers
-    if mention.kind == "plural" and earlier:
-        return earlier[-1].tickers
+    if index in part.members:
+        return part.members[index]
+    if part.name == "title" and mention.kind == "group":
+        # A headline's "四巨头" points forward to the companies the body lists.
+        sized = [m for m in article.enumerations if len(m.tickers) == mention.size]
+        return sized[0].tickers if sized else ()
     return ()
 
 
@@ -359,7 +391,8 @@ def _cue_governs(norm: str, cue: re.Match[str], clause_spans: list[Span], amount
         return len(gap.strip()) <= 4 and not any(ch in gap for ch in "，,；;")
     if clause.start <= amount.start < clause.end:
         return True
-    return len(norm[cue.end() : clause.end].strip(" ，,：:")) <= 3
+    # "分析师预计，…" or "FactSet的共识预期显示，…": the cue closes its clause.
+    return len(norm[cue.end() : clause.end].strip(" ，,：:")) <= 6
 
 
 # --- emitting ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ _QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3":
 
 _SPAN_WORDS = (
     r"上半年|下半年|上半财年|下半财年|前三季度|前三个季度|前两个?季度|前[一二三四五六七八九十\d]{1,2}个月"
-    r"|年初至今|年初以来|今年迄今|今年以来|年内迄今|截至目前|year-to-date|YTD|H1|H2"
+    r"|年初至今|年初以来|今年迄今|今年以来|年内迄今|截至目前|year-to-date|YTD|(?<![A-Za-z])H[12](?![0-9])"
     r"|未来[几数两三四五六七八九十\d]{1,2}年|过去[几数两三四五六七八九十\d]{1,2}年|近[几数两三四五\d]{1,2}年"
     r"|[几数]年内|多年来|每年"
 )
@@ -35,13 +35,15 @@ _PATTERN = re.compile(
     rf"(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
     rf"|(?P<span>{_SPAN_WORDS})"
     rf"|(?:FY|财年)\s?(?P<fy>(?:19|20)?\d{{2}})(?![0-9])(?:{_quarter_after_year('fq')})?"
-    rf"|(?P<year>(?:19|20)\d{{2}})\s?(?P<fiscal>财年|财政年度|会计年度|年度|年)?(?:{_quarter_after_year('yq')})?"
+    rf"|(?P<year>(?:19|20)\d{{2}})\s?(?P<fiscal>财年|财政年度|会计年度|年度|年)?"
+    rf"(?:{_quarter_after_year('yq')}|(?:的)?(?:全年|全财年|整年))?"
     rf"|(?<![0-9])(?P<yy>\d{{2}})财年(?:{_quarter_after_year('sq')})?"
     r"|Q(?P<qy_q>[1-4])\s?(?P<qy_y>(?:19|20)\d{2})"
     r"|第(?P<lone1>[一二三四1-4])(?:个)?(?:财季|财政季度|季度|季)"
     r"|(?<![第上下本前这该])(?P<lone2>[一二三四])季度"
     r"|(?<![A-Za-z])Q(?P<lone3>[1-4])(?![0-9])"
     r"|(?P<same_last>上年同期|去年同期|上年同季|去年同季|上一年同期|上财年同期|去年同一季度)"
+    r"|(?P<full_year>全年|全财年|整个财年|整年)"
     r"|(?P<rel>今年|本年度|本年|去年|上一年|上年|明年|下一年|来年|前年"
     r"|本财年|本财政年度|本会计年度|当前财年|这一财年|该财年|上一财年|上个财年|上财年|下一财年|下个财年|下财年"
     r"|本季度|本财季|本季|该季度|该财季|当季|这一季度|这个季度|当前季度|上季度|上一季度|上个季度"
@@ -80,7 +82,7 @@ _NEXT_QUARTER = {"下季度", "下一季度", "下个季度", "下财季", "下�
 
 @dataclass(frozen=True)
 class PeriodMention:
-    """A period phrase; `kind` is year, quarter, relative, same_last or span."""
+    """A period phrase; `kind`: year, quarter, relative, full_year, same_last or span."""
 
     start: int
     end: int
@@ -130,6 +132,8 @@ def _mention(m: re.Match[str]) -> PeriodMention | None:
     for name in ("lone1", "lone2", "lone3"):
         if m.group(name):
             return PeriodMention(s, e, "quarter", None, _QUARTER_NUMBERS[m.group(name)])
+    if m.group("full_year"):
+        return PeriodMention(s, e, "full_year", word=m.group())
     if m.group("same_last"):
         return PeriodMention(s, e, "same_last", word=m.group())
     return PeriodMention(s, e, "relative", word=m.group("rel"))
@@ -228,14 +232,24 @@ def resolve(
         if year is None:
             year = _nearest_year_for_quarter(mention.quarter, published, fye)
         return f"{year}Q{mention.quarter}"
+    if mention.kind == "full_year":
+        # "全年" alone: the year of the period in play, else the year just reported (in a
+        # results article) or the one under way.
+        if reference:
+            return reference[:4]
+        if results_article:
+            return str(last_completed_quarter(published, fye)[0])
+        return str(fiscal_year_of(published, fye))
     if mention.kind == "same_last":
         return shift_period(reference, years=-1) if reference else None
     if mention.kind != "relative":
         return None
     word = mention.word
-    if word in _RELATIVE_YEARS:
-        return str(fiscal_year_of(published, fye) + _RELATIVE_YEARS[word])
     last_y, last_q = last_completed_quarter(published, fye)
+    if word in _RELATIVE_YEARS:
+        # After results, 本财年/下一财年 count from the fiscal year just reported on.
+        base = last_y if results_article and "财" in word else fiscal_year_of(published, fye)
+        return str(base + _RELATIVE_YEARS[word])
     if word in _LAST_QUARTER:
         return f"{last_y}Q{last_q}"
     if word in _REPORTED_QUARTER and results_article:

@@ -1,0 +1,310 @@
+"""Whole-sentence extraction: who, basis, period and value, in phrasings of our own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipelines.extract import CapexFact, Extraction, extract
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+B = 1e9
+
+
+def _run(text: str, published: str, title: str = "") -> Extraction:
+    when = datetime.fromisoformat(published).replace(hour=9, tzinfo=SHANGHAI)
+    return extract(text, published_at=when, article_id="test-article", title=title)
+
+
+def _facts(text: str, published: str, title: str = "") -> list[tuple]:
+    return [_row(f) for f in _run(text, published, title).facts]
+
+
+def _row(fact: CapexFact) -> tuple:
+    high = None if fact.value_high_usd is None else round(fact.value_high_usd / B, 2)
+    return (fact.company, fact.basis, fact.period, round(fact.value_low_usd / B, 2), high)
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-04-30",
+            "微軟上一財季資本開支為226億美元，高於市場預期的213億美元。",
+            [("MSFT", "actual", "2025Q3", 22.6, 22.6), ("MSFT", "consensus", "2025Q3", 21.3, 21.3)],
+        ),
+        (
+            "2025-05-02",
+            "亞馬遜預計今年資本支出約為1000億美元。",
+            [("AMZN", "guidance", "2025", 100.0, 100.0)],
+        ),
+        (
+            "2025-04-30",
+            "Meta将2025年资本支出指引从原先的600亿至650亿美元上调至640亿至720亿美元。",
+            [("META", "guidance", "2025", 60.0, 65.0), ("META", "guidance", "2025", 64.0, 72.0)],
+        ),
+        (
+            "2025-03-01",
+            "据LSEG汇编的数据，分析师平均预计英伟达本财年资本支出为35亿美元。",
+            [("NVDA", "consensus", "2026", 3.5, 3.5)],
+        ),
+        (
+            "2025-02-01",
+            "微软和Meta今年合计资本支出超过1500亿美元。",
+            [("META+MSFT", "guidance", "2025", 150.0, None)],
+        ),
+        (
+            "2025-01-30",
+            "特斯拉表示，2025年资本支出将超过110亿美元。",
+            [("TSLA", "guidance", "2025", 11.0, None)],
+        ),
+        (
+            "2025-01-17",
+            "台积电预计今年资本支出介于380亿美元到420亿美元之间。",
+            [("TSM", "guidance", "2025", 38.0, 42.0)],
+        ),
+        (
+            "2025-02-07",
+            "亚马逊2024年全年资本支出为830亿美元，较2023年的484亿美元增长71%。",
+            [("AMZN", "actual", "2024", 83.0, 83.0), ("AMZN", "actual", "2023", 48.4, 48.4)],
+        ),
+        (
+            "2025-02-07",
+            "微软、谷歌、亚马逊和Meta本周相继公布财报。科技四巨头今年的资本开支合计将超过3000亿美元。",
+            [("AMZN+GOOGL+META+MSFT", "guidance", "2025", 300.0, None)],
+        ),
+        (
+            "2025-01-30",
+            "Meta周三公布了第四季度业绩。该公司第四季度资本支出为148亿美元。",
+            [("META", "actual", "2024Q4", 14.8, 14.8)],
+        ),
+        (
+            "2025-04-20",
+            "StreetAccount的共识预期显示，Meta第一季度资本支出为140亿美元。",
+            [("META", "consensus", "2025Q1", 14.0, 14.0)],
+        ),
+        (
+            "2025-04-20",
+            "彭博估计，谷歌2026年的资本开支将达到1000亿美元。",
+            [("GOOGL", "consensus", "2026", 100.0, 100.0)],
+        ),
+        (
+            "2025-05-10",
+            "根据Visible Alpha的数据，分析师预计微软下一财年资本支出为1000亿美元。",
+            [("MSFT", "consensus", "2026", 100.0, 100.0)],
+        ),
+        (
+            "2026-02-05",
+            "2026年，Alphabet计划将资本支出提高至1750亿至1850亿美元。",
+            [("GOOGL", "guidance", "2026", 175.0, 185.0)],
+        ),
+        (
+            "2025-01-30",
+            "Meta Q4资本开支为148亿美元，全年为392亿美元。",
+            [("META", "actual", "2024Q4", 14.8, 14.8), ("META", "actual", "2024", 39.2, 39.2)],
+        ),
+        (
+            "2025-02-07",
+            "Meta 2024年资本支出为392亿美元，上年同期为281亿美元。",
+            [("META", "actual", "2024", 39.2, 39.2), ("META", "actual", "2023", 28.1, 28.1)],
+        ),
+        (
+            "2025-02-07",
+            "微软第二财季资本支出（含融资租赁）为226亿美元。",
+            [("MSFT", "actual", "2025Q2", 22.6, 22.6)],
+        ),
+        (
+            "2025-02-05",
+            "谷歌２０２５年資本支出預計為７５０億美元。",
+            [("GOOGL", "guidance", "2025", 75.0, 75.0)],
+        ),
+        (
+            "2025-02-05",
+            "超出市场预期，谷歌预计2025年资本支出为750亿美元。",
+            [("GOOGL", "guidance", "2025", 75.0, 75.0)],
+        ),
+        (
+            "2025-02-05",
+            "华尔街此前预期谷歌2025年资本支出为588亿美元，而公司给出的数字为750亿美元。",
+            [("GOOGL", "consensus", "2025", 58.8, 58.8), ("GOOGL", "guidance", "2025", 75.0, 75.0)],
+        ),
+        (
+            "2023-10-26",
+            "微软2024财年第一财季资本支出为112亿美元。",
+            [("MSFT", "actual", "2024Q1", 11.2, 11.2)],
+        ),
+        (
+            "2025-02-07",
+            "谷歌和微软今年的资本支出都将超过800亿美元。",
+            [("GOOGL", "guidance", "2025", 80.0, None), ("MSFT", "guidance", "2025", 80.0, None)],
+        ),
+        (
+            "2025-02-07",
+            "谷歌和微软今年的资本支出分别为750亿美元和800亿美元。",
+            [("GOOGL", "guidance", "2025", 75.0, 75.0), ("MSFT", "guidance", "2025", 80.0, 80.0)],
+        ),
+        (
+            "2025-05-01",
+            "Meta上调全年资本支出指引至640亿-720亿美元。",
+            [("META", "guidance", "2025", 64.0, 72.0)],
+        ),
+        (
+            "2025-02-07",
+            "亚马逊首席执行官贾西称，公司今年资本支出将达到1000亿美元左右。",
+            [("AMZN", "guidance", "2025", 100.0, 100.0)],
+        ),
+        (
+            "2025-02-07",
+            "资本支出方面，谷歌今年计划投资750亿美元。",
+            [("GOOGL", "guidance", "2025", 75.0, 75.0)],
+        ),
+        (
+            "2025-02-07",
+            "亚马逊第四季度资本支出为278亿美元，高于分析师预估的223亿美元，上年同期为146亿美元。",
+            [
+                ("AMZN", "actual", "2024Q4", 27.8, 27.8),
+                ("AMZN", "consensus", "2024Q4", 22.3, 22.3),
+                ("AMZN", "actual", "2023Q4", 14.6, 14.6),
+            ],
+        ),
+        (
+            "2024-07-31",
+            "微软周二盘后发布财报。该公司表示，下一财年的资本开支将高于本财年的557亿美元。",
+            [("MSFT", "actual", "2024", 55.7, 55.7)],
+        ),
+    ],
+)
+def test_extracts_facts(published: str, text: str, expected: list[tuple]) -> None:
+    assert _facts(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text"),
+    [
+        ("2025-02-05", "谷歌资本支出大增，营收达到964亿美元。"),
+        ("2025-02-07", "科技巨头今年的资本支出将达到数千亿美元。"),
+        ("2025-02-07", "全球云计算行业今年的资本支出预计将达到4000亿美元。"),
+        ("2024-11-01", "亚马逊前三季度资本支出合计为550亿美元。"),
+        ("2025-02-07", "谷歌计划今年投入750亿美元。这一数字远高于去年的资本支出。"),
+        ("2025-02-07", "苹果宣布1100亿美元股票回购计划，资本支出则保持稳定。"),
+        ("2025-02-07", "该公司将削减资本支出，每年节省5亿至7亿美元。"),
+        ("2025-02-07", "受资本开支狂飙拖累，微软股价下跌6%，市值蒸发2000亿美元。"),
+        ("2025-02-07", "Meta资本支出增速放缓，但研发投入达到120亿美元。"),
+        ("2025-02-07", "微软的云收入为409亿美元，资本支出增长了一倍。"),
+        ("2025-02-07", "英伟达今年将投资5亿美元入股一家初创公司，资本开支保持不变。"),
+        ("2025-02-07", "亚马逊未来数年的资本支出将累计超过2000亿美元。"),
+    ],
+)
+def test_no_capex_fact(published: str, text: str) -> None:
+    assert _facts(text, published) == []
+
+
+def test_non_usd_capex_is_counted_not_emitted() -> None:
+    result = _run("阿里巴巴本季度资本开支为317.75亿元人民币，腾讯为274.7亿元。", "2025-02-21")
+    assert result.facts == []
+    assert result.skipped_non_usd == 2
+
+
+def test_qualifiers_are_kept() -> None:
+    text = (
+        "谷歌今年资本支出约为750亿美元。微软本财年资本支出将超过800亿美元。"
+        "xAI今年的资本开支最多为180亿美元。"
+    )
+    facts = _run(text, "2025-02-07").facts
+    assert [(f.company, f.qualifier, f.value_high_usd is None) for f in facts] == [
+        ("GOOGL", "approx", False),
+        ("MSFT", "over", True),
+        ("XAI", "up_to", False),
+    ]
+
+
+def test_sentence_is_verbatim_with_offsets_in_the_original_text() -> None:
+    text = "開場白。\n亞馬遜預計今年資本支出為１，０００億美元。\n結尾"
+    (fact,) = _run(text, "2025-02-07").facts
+    assert fact.sentence == "亞馬遜預計今年資本支出為１，０００億美元。"
+    assert text[fact.sentence_start : fact.sentence_end] == fact.sentence
+    assert fact.value_low_usd == pytest.approx(100 * B)
+    assert fact.field == "body"
+
+
+def test_title_stating_a_figure_is_read_like_a_sentence() -> None:
+    title = "Meta预计2025年资本支出600亿至650亿美元"
+    (fact,) = _run("Meta周三公布业绩。", "2025-01-30", title=title).facts
+    assert (fact.field, fact.company, fact.period) == ("title", "META", "2025")
+    assert title[fact.sentence_start : fact.sentence_end] == fact.sentence
+
+
+def test_title_repeating_a_body_fact_is_emitted_once() -> None:
+    body = "谷歌母公司Alphabet表示，2025年资本支出将达到750亿美元。"
+    facts = _run(body, "2025-02-05", title="谷歌今年资本支出将达750亿美元").facts
+    assert len(facts) == 1
+
+
+def test_exact_repeats_collapse_but_revisions_stay() -> None:
+    text = (
+        "谷歌今年资本支出为750亿美元。重申一遍，谷歌今年资本支出为750亿美元。"
+        "此前谷歌今年资本支出为700亿美元。"
+    )
+    facts = _run(text, "2025-02-05").facts
+    assert [f.value_low_usd / B for f in facts] == [75.0, 70.0]
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-02-07",
+            "亚马逊2024年全年资本支出为830亿美元，较2023年的484亿美元增长71%。",
+            [("AMZN", "actual", "2023", "2024", 71.0)],
+        ),
+        (
+            "2025-03-11",
+            "甲骨文在2025财年第三财季的资本支出为58.6亿美元，同比增长近200%。",
+            [("ORCL", "actual", "2024Q3", "2025Q3", 200.0)],
+        ),
+        (
+            "2025-02-27",
+            "英伟达第四财季资本支出为10亿美元，环比增长5%。",
+            [("NVDA", "actual", "2025Q3", "2025Q4", 5.0)],
+        ),
+        (
+            "2024-05-01",
+            "Meta今年第一季度资本支出为67亿美元，同比下降6%。",
+            [("META", "actual", "2023Q1", "2024Q1", -6.0)],
+        ),
+        (
+            "2025-02-07",
+            "四家公司都在扩张：微软、谷歌、亚马逊和Meta去年资本开支合计2460亿美元，"
+            "比前年的1510亿美元猛增63%。",
+            [("AMZN+GOOGL+META+MSFT", "actual", "2023", "2024", 63.0)],
+        ),
+    ],
+)
+def test_stated_growth(published: str, text: str, expected: list[tuple]) -> None:
+    growth = _run(text, published).growth
+    got = [(g.company, g.basis, g.from_period, g.to_period, g.growth_pct) for g in growth]
+    assert got == expected
+
+
+def test_growth_without_a_second_period_is_not_stated_growth() -> None:
+    assert _run("谷歌资本支出为140亿美元，大增30%。", "2025-02-05").growth == []
+
+
+def test_to_dict_uses_contract_field_names() -> None:
+    (fact,) = _run("特斯拉预计2025年资本支出为110亿美元。", "2025-01-30").facts
+    assert set(fact.to_dict()) == {
+        "article_id",
+        "company",
+        "metric",
+        "basis",
+        "period",
+        "value_low_usd",
+        "value_high_usd",
+        "qualifier",
+        "sentence",
+        "field",
+        "sentence_start",
+        "sentence_end",
+    }
