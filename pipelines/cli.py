@@ -84,14 +84,15 @@ def _run(args: argparse.Namespace) -> int:
         datetime.strptime(day, "%Y-%m-%d")
     except ValueError:
         raise UserError(f"--date must look like 2025-02-07, not {day!r}") from None
+    print(f"capex: running the pipeline on {args.source} articles for {day}", file=sys.stderr)
     try:
-        run_pipeline(
+        built = run_pipeline(
             source=args.source, archive=args.archive, warehouse=args.warehouse, partition=day
         )
     except RunFailed as error:
         print(f"capex: the run failed: {error}", file=sys.stderr)
         return 1
-    for line in summary_lines(args.warehouse):
+    for line in [*built, *summary_lines(args.warehouse)]:
         print(line)
     return 0
 

@@ -12,7 +12,6 @@ import dagster as dg
 
 from pipelines.defs.facts import assets as facts_assets
 from pipelines.defs.ingest import assets as ingest_assets
-from pipelines.defs.ingest.assets import daily_partitions
 from pipelines.defs.models.assets import model_assets
 from pipelines.defs.parse import assets as parse_assets
 from pipelines.defs.resources import default_resources
@@ -30,7 +29,6 @@ retry_policy = dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONE
 capex_pipeline = dg.define_asset_job(
     "capex_pipeline",
     selection=dg.AssetSelection.all(),
-    partitions_def=daily_partitions,
     op_retry_policy=retry_policy,
     description="Ingest a Beijing day's articles, then parse, extract, load and rebuild models.",
 )

@@ -25,8 +25,13 @@ class RunFailed(RuntimeError):
     """The Dagster run did not succeed; the message is the first step failure's."""
 
 
-def run_pipeline(*, source: str, archive: Path | None, warehouse: Path, partition: str) -> None:
-    """Materialise every asset (and run every check) for one day's partition."""
+def run_pipeline(
+    *, source: str, archive: Path | None, warehouse: Path, partition: str
+) -> list[str]:
+    """Materialise every asset (and run every check) for one day's partition.
+
+    Returns one line per table built, for the terminal.
+    """
     from pipelines.definitions import all_assets
     from pipelines.defs.resources import ArticleSourceResource, WarehouseResource
 
@@ -43,9 +48,21 @@ def run_pipeline(*, source: str, archive: Path | None, warehouse: Path, partitio
         instance=instance,
         raise_on_error=False,
         tags={"capex/source": source},
+        # Dagster's event stream (and its tracebacks) belongs in the UI; the terminal gets
+        # one line per table and, on failure, the reason.
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
     if not result.success:
         raise RunFailed(_first_failure(result))
+    return [_materialized_line(event) for event in result.get_asset_materialization_events()]
+
+
+def _materialized_line(event: dg.DagsterEvent) -> str:
+    materialization = event.step_materialization_data.materialization
+    metadata = materialization.metadata
+    rows = metadata.get("dagster/row_count")
+    count = f"{rows.value:>8,} rows" if rows is not None else ""
+    return f"  built {materialization.asset_key.to_user_string():<28}{count}"
 
 
 def _first_failure(result: dg.ExecuteInProcessResult) -> str:

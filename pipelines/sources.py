@@ -89,7 +89,7 @@ def collect_pages(
             result = fetch_pages(batch, config.settings)
             outcome.requests += result.requests
             for fetched in result.pages:
-                archive.put(fetched.page, headers=fetched.headers)
+                archive.put(fetched.page, headers=fetched.headers, final_url=fetched.final_url)
                 outcome.archived.append(fetched.page)
                 outcome.recovered.append(fetched.page.article_id)
             outcome.failures.extend(_fetch_failure(failure) for failure in result.failures)

@@ -72,3 +72,22 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     with transaction(con):
         con.execute(f"create or replace table {model.name} as {body}")
     return con.execute(f"select count(*) from {model.name}").fetchone()[0]
+
+
+def in_build_order(models: tuple[SqlModel, ...]) -> list[SqlModel]:
+    """Models ordered so each comes after the models it reads; a cycle is an error."""
+    by_name = {model.name: model for model in models}
+    ordered: list[SqlModel] = []
+    placed: set[str] = set()
+    while len(ordered) < len(by_name):
+        ready = [
+            model
+            for name, model in by_name.items()
+            if name not in placed and all(u in placed or u not in by_name for u in model.upstream)
+        ]
+        if not ready:
+            stuck = sorted(set(by_name) - placed)
+            raise ValueError(f"SQL models read each other in a cycle: {', '.join(stuck)}")
+        ordered.extend(ready)
+        placed.update(model.name for model in ready)
+    return ordered

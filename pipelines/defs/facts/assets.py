@@ -1,7 +1,5 @@
 """Extraction: article text → capex facts and stated growth, each with its sentence."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.metadata import table_metadata

@@ -1,7 +1,5 @@
 """Ingestion: which articles exist for a day, and their pages' bytes in the raw archive."""
 
-from __future__ import annotations
-
 from datetime import date
 
 import dagster as dg
@@ -95,7 +93,7 @@ def raw_pages(
     config = source.config()
     archive = warehouse.archive()
     with warehouse.connect() as con:
-        wanted = con.execute(
+        wanted = con.sql(
             """
             select article_id, url, title, listed_at, channel, media_name
             from article_index
@@ -103,11 +101,15 @@ def raw_pages(
                or article_id in (select article_id from failures where stage = 'fetch')
             order by article_id
             """,
-            [day],
+            params=[day],
         ).pl()
+        referenced = {row[0] for row in con.execute("select article_id from raw_pages").fetchall()}
     outcome = collect_pages(config, wanted.to_dicts(), archive)
+    # Pages archived by a run that died before recording them are picked up here.
+    archived_ids = {page.article_id for page in outcome.archived}
+    orphans = sorted(archive.ids() - referenced - archived_ids)
     with warehouse.connect() as con:
-        load_raw_pages(con, outcome.archived)
+        load_raw_pages(con, [*outcome.archived, *(archive.get(i) for i in orphans)])
         record_failures(con, outcome.failures, stages=("fetch",), clear=outcome.recovered)
         metadata = table_metadata(con, "raw_pages")
     tried = len(outcome.archived) + len(outcome.failures)
@@ -116,6 +118,7 @@ def raw_pages(
         metadata={
             **metadata,
             "archived": len(outcome.archived),
+            "recovered_from_archive": len(orphans),
             "already_archived": outcome.already_archived,
             "failed": len(outcome.failures),
             "page_requests": outcome.requests,

@@ -1,7 +1,5 @@
 """The SQL models in `sql/`: one asset per file, upstream assets read from the SQL itself."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.metadata import table_metadata

@@ -1,7 +1,5 @@
 """Parsing: archived page bytes → clean articles."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.metadata import table_metadata

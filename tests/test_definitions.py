@@ -1,0 +1,53 @@
+"""The code location loads, and its lineage graph connects the listing to every SQL model."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.definitions import defs
+from pipelines.warehouse.models import load_models
+
+EXPECTED_EDGES = {
+    ("article_index", "raw_pages"),
+    ("raw_pages", "articles"),
+    ("articles", "capex_facts"),
+    ("articles", "capex_stated_growth"),
+    ("capex_facts", "stg_capex_facts"),
+    ("stg_capex_facts", "capex_facts_consolidated"),
+    ("capex_facts_consolidated", "capex_yoy"),
+}
+
+
+def _graph() -> dg.AssetGraph:
+    return defs.resolve_asset_graph()
+
+
+def test_every_expected_edge_is_in_the_graph() -> None:
+    graph = _graph()
+    edges = {
+        (parent.to_user_string(), key.to_user_string())
+        for key in graph.get_all_asset_keys()
+        for parent in graph.get(key).parent_keys
+    }
+    assert EXPECTED_EDGES <= edges
+
+
+def test_every_sql_model_is_an_asset_downstream_of_the_listing() -> None:
+    graph = _graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    models = {model.name for model in load_models()}
+    assert models <= keys
+    downstream: set[str] = set()
+    frontier = [dg.AssetKey("article_index")]
+    while frontier:
+        for child in graph.get(frontier.pop()).child_keys:
+            if child.to_user_string() not in downstream:
+                downstream.add(child.to_user_string())
+                frontier.append(child)
+    assert models <= downstream
+
+
+def test_the_main_job_and_schedule_resolve() -> None:
+    job = defs.resolve_job_def("capex_pipeline")
+    assert job.partitions_def is not None
+    assert defs.resolve_schedule_def("ingest_today").cron_schedule == "*/15 * * * *"
