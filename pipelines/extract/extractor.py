@@ -49,15 +49,28 @@ _OTHER = (
 _TERMS = re.compile(rf"(?P<capex>{_CAPEX})|(?P<other>{_OTHER})")
 _HAS_CAPEX = re.compile(_CAPEX)
 
+_BROKERS = (
+    r"|摩根士丹利|大摩|高盛|摩根大通|小摩|美银|美国银行|花旗|瑞银|巴克莱|德银|德意志银行|杰富瑞"
+    r"|伯恩斯坦|富国|韦德布什|野村|瑞穗|汇丰|麦格理|加拿大皇家银行|派杰|奥本海默|中金|华泰"
+    r"|Morgan Stanley|Goldman|JPMorgan|BofA|Citi|UBS|Barclays|Jefferies|Bernstein|Wedbush"
+    r"|Evercore|KeyBanc|Needham|Mizuho|HSBC|Macquarie|RBC|Piper Sandler|Oppenheimer"
+)
 _SOURCE = (
     r"市场|分析师|华尔街|FactSet|StreetAccount|彭博|Bloomberg|LSEG|Visible Alpha|路孚特"
-    r"|Refinitiv|外界|机构|投行|一致|普遍|Zacks|标普|S&P|Capital IQ|雅虎财经|调查"
+    r"|Refinitiv|外界|机构|投行|一致|普遍|Zacks|标普|S&P|Capital IQ|雅虎财经|调查" + _BROKERS
 )
-_EXPECT = r"预期|预计|预估|估计|预测|估算|期望|预料|平均|共识|consensus|estimate"
-_CONSENSUS = re.compile(rf"(?:{_SOURCE})[^，。；,;：:]{{0,12}}?(?:{_EXPECT})")
-_COMPARISON = re.compile(
-    r"(?:高于|低于|超过|超出|超|不及|逊于|好于|优于|大于|小于|胜过|跑赢|符合|对比|相比)[^，,]{0,2}$"
+_EXPECT = r"预期|预计|预估|估计|预测|估算|期望|预料|认为|平均|共识|consensus|estimate"
+_COMPARE_WORDS = r"高于|低于|超过|超出|超|不及|逊于|好于|优于|大于|小于|胜过|跑赢|符合|对比|相比"
+_CONSENSUS = re.compile(
+    rf"(?:{_SOURCE})[^，。；,;：:]{{0,12}}?(?:{_EXPECT})"
+    # "高于预期的132亿美元": an expectation with no named source, right before an amount.
+    rf"|(?P<bare>(?:{_COMPARE_WORDS})(?:此前|之前|外界)?(?:的)?(?:预期|预估|预测|预计))"
 )
+_COMPARISON = re.compile(rf"(?:{_COMPARE_WORDS})[^，,]{{0,2}}$")
+# A period introduced by these is the base of a comparison ("较2023年", "从2024年的…").
+_COMPARED_PERIOD = re.compile(r"(?:比|较|相比|与|和|从|同比|对比)(?:于)?$")
+# The company's own forward-looking words: they make even an ended period guidance.
+_GUIDANCE_CUE = re.compile(r"预计|预期|计划|指引|目标|预算|展望|上调|下调|曾预测|预测")
 _RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|results")
 # A clause that starts with these restates or breaks down a figure instead of stating one.
 _DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
@@ -115,6 +128,7 @@ class _Resolved:
     companies: list[str]
     period: str | None
     basis: str
+    named_by: PeriodMention | None  # the phrase that dated it, None when carried over
 
 
 def extract(text: str, *, published_at: datetime, article_id: str, title: str = "") -> Extraction:
@@ -205,7 +219,7 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span) -> None:
         if not _governed_by_capex(norm, terms, clause_spans, clause, amount.start, amount.end):
             continue
         currency = amount.currency or (resolved[-1].amount.currency if resolved else None)
-        companies = _companies_for(article, part, clause, amount, resolved)
+        companies = _companies_for(article, part, sentence.start, clause, amount, resolved)
         if not companies:
             continue
         currency = currency or article.table.currency(companies[0])
@@ -213,11 +227,13 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span) -> None:
             part.skipped_non_usd += 1
             continue
         fye = article.table.fiscal_year_end_month(companies[0])
-        period = _period_for(article, periods, window, resolved, used_periods, fye)
+        period, named_by = _period_for(article, norm, periods, window, resolved, used_periods, fye)
         if period is None:
             continue
         basis = _basis(norm, consensus, clause_spans, window, amount, period, fye, article)
-        resolved.append(_Resolved(amount, companies, period, basis))
+        if basis == "actual" and _forecast_for_ended_period(norm, clause_spans, named_by, amount):
+            basis = "guidance"
+        resolved.append(_Resolved(amount, companies, period, basis, named_by))
         for company in companies:
             part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
     _read_growth(article, part, sentence, clause_spans, terms, periods, resolved)
@@ -265,7 +281,12 @@ def _governed_by_capex(
 
 
 def _companies_for(
-    article: _Article, part: _Field, clause: Span, amount: Amount, resolved: list[_Resolved]
+    article: _Article,
+    part: _Field,
+    sentence_start: int,
+    clause: Span,
+    amount: Amount,
+    resolved: list[_Resolved],
 ) -> list[str]:
     """Tickers the amount is about (several when "各/都" spreads it over an enumeration)."""
     first = bisect_left(part.starts, clause.start)
@@ -280,6 +301,13 @@ def _companies_for(
         return []  # an industry-wide figure is not a company fact
     pronoun = part.mentions[in_clause[-1]] if in_clause else None
     earlier = part.named_before[first - 1] if first > 0 else -1
+    if pronoun is not None:
+        # "其"/"公司" points to the sentence's subject, usually the first company it names.
+        in_sentence = bisect_left(part.starts, sentence_start)
+        for k in range(in_sentence, first):
+            if part.mentions[k].kind == "alias":
+                earlier = k
+                break
     if earlier < 0:
         return []
     mention = part.mentions[earlier]
@@ -325,29 +353,49 @@ def _members(article: _Article, part: _Field, index: int) -> tuple[str, ...]:
 
 def _period_for(
     article: _Article,
+    norm: str,
     periods: list[PeriodMention],
     window: tuple[int, int],
     resolved: list[_Resolved],
     used: set[int],
     fye: int,
-) -> str | None:
+) -> tuple[str | None, PeriodMention | None]:
+    """The amount's period and the phrase that named it (None when it was carried over)."""
     reference = resolved[-1].period if resolved else None
-    inside = [p for p in periods if window[0] <= p.start and p.end <= window[1]]
+    if resolved and resolved[-1].named_by is not None:
+        # "微软上财季为…，Meta为…": the same phrase, read in this company's calendar.
+        reference = _resolve(article, resolved[-1].named_by, fye, reference)
+    usable = [p for p in periods if p.end <= window[1] and _dates_amount(norm, p, window[1])]
+    inside = [p for p in usable if window[0] <= p.start]
     chosen: PeriodMention | None = inside[-1] if inside else None
     if chosen is None:
-        unused = [p for p in periods if p.end <= window[1] and p.start not in used]
+        unused = [p for p in usable if p.start not in used]
         if unused:
             chosen = unused[0]
     if chosen is None:
-        return reference
+        return reference, None
     used.add(chosen.start)
     if chosen.kind == "span":
-        return None
-    if chosen.kind == "same_last" and reference is None:
-        first = next((p for p in periods if p.kind in ("year", "quarter", "relative")), None)
-        if first is not None:
-            reference = _resolve(article, first, fye, None)
-    return _resolve(article, chosen, fye, reference)
+        return None, chosen
+    if chosen.kind in ("same_last", "prior_quarter") and reference is None:
+        # 上年同期/前一季 with nothing dated yet: count from the last period named before it.
+        dated = [
+            p
+            for p in periods
+            if p.kind in ("year", "quarter", "relative") and p.end <= chosen.start
+        ]
+        if dated:
+            reference = _resolve(article, dated[-1], fye, None)
+    return _resolve(article, chosen, fye, reference), chosen
+
+
+def _dates_amount(norm: str, period: PeriodMention, amount_start: int) -> bool:
+    """A period that is the base of a comparison ("比2024年增加30%") dates only the amount
+    right after it ("较2023年的484亿美元"), not a later one."""
+    if not _COMPARED_PERIOD.search(norm, max(0, period.start - 3), period.start):
+        return True
+    gap = norm[period.end : amount_start]
+    return len(gap) <= 3 and not any(ch in gap for ch in "，,；;")
 
 
 def _resolve(
@@ -382,12 +430,30 @@ def _basis(
     return "actual" if is_past(period, fye, article.published.date()) else "guidance"
 
 
+def _forecast_for_ended_period(
+    norm: str, clause_spans: list[Span], named_by: PeriodMention | None, amount: Amount
+) -> bool:
+    """ "Meta预计2024年资本支出为…" written before the results: a forecast, though the year
+    has ended. The forward word must come before the period phrase, in the same clause."""
+    if named_by is None or _COMPARED_PERIOD.search(
+        norm, max(0, named_by.start - 3), named_by.start
+    ):
+        return False  # "将从2024年的830亿美元增加至…": the base of a change is what was spent
+    clause = _clause_of(clause_spans, named_by.start)
+    if not clause.start <= amount.start < clause.end:
+        return False
+    return _GUIDANCE_CUE.search(norm, clause.start, named_by.start) is not None
+
+
 def _cue_governs(norm: str, cue: re.Match[str], clause_spans: list[Span], amount: Amount) -> bool:
     """A consensus cue governs an amount it introduces ("市场预期的143亿美元", "分析师预计，…"),
     not one it is only compared with ("超出市场预期，公司预计…")."""
     gap = norm[cue.end() : amount.start]
     clause = _clause_of(clause_spans, cue.start())
-    if _COMPARISON.search(norm, max(clause.start, cue.start() - 4), cue.start()):
+    compared = cue.group("bare") or _COMPARISON.search(
+        norm, max(clause.start, cue.start() - 4), cue.start()
+    )
+    if compared:
         return len(gap.strip()) <= 4 and not any(ch in gap for ch in "，,；;")
     if clause.start <= amount.start < clause.end:
         return True

@@ -42,6 +42,7 @@ _PATTERN = re.compile(
     r"|第(?P<lone1>[一二三四1-4])(?:个)?(?:财季|财政季度|季度|季)"
     r"|(?<![第上下本前这该])(?P<lone2>[一二三四])季度"
     r"|(?<![A-Za-z])Q(?P<lone3>[1-4])(?![0-9])"
+    r"|(?P<prior_quarter>此前一季度?|前一季度?|上一季(?!度))"
     r"|(?P<same_last>上年同期|去年同期|上年同季|去年同季|上一年同期|上财年同期|去年同一季度)"
     r"|(?P<full_year>全年|全财年|整个财年|整年)"
     r"|(?P<rel>今年|本年度|本年|去年|上一年|上年|明年|下一年|来年|前年"
@@ -74,6 +75,8 @@ _RELATIVE_YEARS = {
     "下个财年": 1,
     "下财年": 1,
 }
+# Words that count from the period already named rather than from the publication date.
+_ANAPHORIC_YEARS = {"上一财年", "上个财年", "上财年", "上年", "上一年"}
 _REPORTED_QUARTER = {"本季度", "本财季", "本季", "该季度", "该财季", "当季", "这一季度", "这个季度"}
 _CURRENT_QUARTER = {"当前季度"}
 _LAST_QUARTER = {"上季度", "上一季度", "上个季度", "上财季", "上一财季", "上个财季"}
@@ -82,7 +85,8 @@ _NEXT_QUARTER = {"下季度", "下一季度", "下个季度", "下财季", "下�
 
 @dataclass(frozen=True)
 class PeriodMention:
-    """A period phrase; `kind`: year, quarter, relative, full_year, same_last or span."""
+    """A period phrase; `kind`: year, quarter, relative, full_year, prior_quarter, same_last
+    or span."""
 
     start: int
     end: int
@@ -134,6 +138,8 @@ def _mention(m: re.Match[str]) -> PeriodMention | None:
             return PeriodMention(s, e, "quarter", None, _QUARTER_NUMBERS[m.group(name)])
     if m.group("full_year"):
         return PeriodMention(s, e, "full_year", word=m.group())
+    if m.group("prior_quarter"):
+        return PeriodMention(s, e, "prior_quarter", word=m.group())
     if m.group("same_last"):
         return PeriodMention(s, e, "same_last", word=m.group())
     return PeriodMention(s, e, "relative", word=m.group("rel"))
@@ -240,12 +246,17 @@ def resolve(
         if results_article:
             return str(last_completed_quarter(published, fye)[0])
         return str(fiscal_year_of(published, fye))
+    if mention.kind == "prior_quarter":
+        return shift_period(reference, quarters=-1) if reference and "Q" in reference else None
     if mention.kind == "same_last":
         return shift_period(reference, years=-1) if reference else None
     if mention.kind != "relative":
         return None
     word = mention.word
     last_y, last_q = last_completed_quarter(published, fye)
+    if word in _ANAPHORIC_YEARS and reference:
+        # "2024财年…，上一财年为…": counted from the year the sentence is about.
+        return str(int(reference[:4]) + _RELATIVE_YEARS[word])
     if word in _RELATIVE_YEARS:
         # After results, 本财年/下一财年 count from the fiscal year just reported on.
         base = last_y if results_article and "财" in word else fiscal_year_of(published, fye)
