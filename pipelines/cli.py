@@ -86,15 +86,17 @@ def _run(args: argparse.Namespace) -> int:
         raise UserError(f"--date must look like 2025-02-07, not {day!r}") from None
     print(f"capex: running the pipeline on {args.source} articles for {day}", file=sys.stderr)
     try:
-        built = run_pipeline(
+        report = run_pipeline(
             source=args.source, archive=args.archive, warehouse=args.warehouse, partition=day
         )
     except RunFailed as error:
         print(f"capex: the run failed: {error}", file=sys.stderr)
         return 1
-    for line in [*built, *summary_lines(args.warehouse)]:
+    for line in [*report.built, *summary_lines(args.warehouse)]:
         print(line)
-    return 0
+    for line in report.failed_checks:
+        print(f"capex: {line}", file=sys.stderr)
+    return 1 if report.blocking_failure else 0
 
 
 # --- sql --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -25,13 +26,17 @@ class RunFailed(RuntimeError):
     """The Dagster run did not succeed; the message is the first step failure's."""
 
 
+@dataclass(frozen=True)
+class RunReport:
+    built: list[str]  # one line per table built
+    failed_checks: list[str]  # one line per check that did not pass
+    blocking_failure: bool  # an ERROR-severity check failed: the data needs a look
+
+
 def run_pipeline(
     *, source: str, archive: Path | None, warehouse: Path, partition: str
-) -> list[str]:
-    """Materialise every asset (and run every check) for one day's partition.
-
-    Returns one line per table built, for the terminal.
-    """
+) -> RunReport:
+    """Materialise every asset (and run every check) for one day's partition."""
     from pipelines.definitions import all_assets
     from pipelines.defs.resources import ArticleSourceResource, WarehouseResource
 
@@ -54,7 +59,25 @@ def run_pipeline(
     )
     if not result.success:
         raise RunFailed(_first_failure(result))
-    return [_materialized_line(event) for event in result.get_asset_materialization_events()]
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    return RunReport(
+        built=[_materialized_line(event) for event in result.get_asset_materialization_events()],
+        failed_checks=[_check_line(evaluation) for evaluation in failed],
+        blocking_failure=any(e.severity == dg.AssetCheckSeverity.ERROR for e in failed),
+    )
+
+
+def _check_line(evaluation: dg.AssetCheckEvaluation) -> str:
+    details = ", ".join(
+        f"{key}={entry.value}"
+        for key, entry in evaluation.metadata.items()
+        if isinstance(entry.value, int | float | str)
+    )
+    return (
+        f"check {evaluation.asset_check_key.name} on "
+        f"{evaluation.asset_key.to_user_string()} failed ({evaluation.severity.value})"
+        + (f": {details}" if details else "")
+    )
 
 
 def _materialized_line(event: dg.DagsterEvent) -> str:

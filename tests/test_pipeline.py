@@ -88,10 +88,19 @@ def test_sql_refuses_writes_and_formats_csv(
 ) -> None:
     assert main(["sql", "--warehouse", str(sample_warehouse), "delete from capex_facts"]) == 2
     assert "read-only" in capsys.readouterr().err
-    assert main(
-        ["sql", "--warehouse", str(sample_warehouse), "--format", "csv",
-         "select company, period from capex_yoy order by 1, 2"]
-    ) == 0
+    assert (
+        main(
+            [
+                "sql",
+                "--warehouse",
+                str(sample_warehouse),
+                "--format",
+                "csv",
+                "select company, period from capex_yoy order by 1, 2",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "company,period" and f"{GROUP},2024" in lines
 

@@ -140,6 +140,7 @@ def record_failures(
     frame = pl.DataFrame(rows, schema=FAILURE_SCHEMA).unique(
         ["stage", "article_id"], keep="last", maintain_order=True
     )
+    stages = tuple(sorted(set(stages) | set(frame["stage"].to_list())))
     placeholders = ", ".join("?" for _ in stages)
     with transaction(con):
         if replace_all:

@@ -110,7 +110,9 @@ def raw_pages(
     orphans = sorted(archive.ids() - referenced - archived_ids)
     with warehouse.connect() as con:
         load_raw_pages(con, [*outcome.archived, *(archive.get(i) for i in orphans)])
-        record_failures(con, outcome.failures, stages=("fetch",), clear=outcome.recovered)
+        record_failures(
+            con, outcome.failures, stages=("fetch", "rejected"), clear=outcome.recovered
+        )
         metadata = table_metadata(con, "raw_pages")
     tried = len(outcome.archived) + len(outcome.failures)
     share = len(outcome.failures) / tried if tried else 0.0

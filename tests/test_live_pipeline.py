@@ -1,0 +1,99 @@
+"""The live source through the whole Dagster graph, against a Sina-like site on 127.0.0.1.
+
+The code path is the one that reaches the real site; only the base URL and allowlist differ,
+set the way a user would set them: through CAPEX_* environment variables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.running import RunFailed, run_pipeline
+from pipelines.warehouse.db import connect
+from tests.support.replay_server import FIXTURE_DAY, Fault, ReplayServer
+
+DAY = FIXTURE_DAY.isoformat()
+
+
+@pytest.fixture
+def site(monkeypatch: pytest.MonkeyPatch):
+    with ReplayServer() as server:
+        ids = sorted(article.article_id for article in server.articles())
+        # One page too big to keep, one that redirects off the allowlist.
+        server.set_fault(ids[0], Fault(oversized_bytes=6_000_000))
+        server.set_fault(ids[1], Fault(redirect_off_site=True))
+        monkeypatch.setenv("CAPEX_ROLL_URL", server.roll_url)
+        monkeypatch.setenv("CAPEX_ROLL_CHANNELS", "153:2518,384:2672")
+        monkeypatch.setenv("CAPEX_ALLOWED_HOSTS", "127.0.0.1")
+        monkeypatch.setenv("CAPEX_RATE_LIMIT", "200")
+        monkeypatch.setenv("CAPEX_TIMEOUT", "2")
+        yield server, ids
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    con = connect(warehouse, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_live_run_ingests_good_pages_once_and_records_bad_ones(
+    site: tuple[ReplayServer, list[str]], tmp_path: Path
+) -> None:
+    server, ids = site
+    warehouse = tmp_path / "capex.duckdb"
+    report = run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+
+    good = set(ids[2:])
+    assert {row[0] for row in _rows(warehouse, "select article_id from articles")} == good
+    failures = dict(_rows(warehouse, "select article_id, stage from failures"))
+    assert failures[ids[0]] == "fetch"
+    assert failures[ids[1]] in ("fetch", "rejected")
+    assert server.other_host_requests() == []
+    # Every good page was requested exactly once.
+    for article_id in good:
+        assert len(server.page_requests(article_id)) == 1
+    # Two of six pages failed: more than the share the check tolerates.
+    assert any("failed_page_share" in line for line in report.failed_checks)
+    assert report.blocking_failure
+
+    # A rerun lists again and retries only what failed; archived pages are not refetched.
+    server.clear_log()
+    run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+    assert server.roll_requests()
+    assert {r.article_id for r in server.page_requests()} <= {ids[0], ids[1]}
+    assert len(_rows(warehouse, "select * from articles")) == len(good)
+
+
+def test_a_rerun_with_nothing_new_makes_listing_requests_only(
+    site: tuple[ReplayServer, list[str]], tmp_path: Path
+) -> None:
+    server, ids = site
+    server.set_fault(ids[0], Fault())
+    server.set_fault(ids[1], Fault())
+    warehouse = tmp_path / "capex.duckdb"
+    report = run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+    assert report.failed_checks == []
+    before = _rows(warehouse, "select article_id, page_sha256 from articles order by 1")
+    server.clear_log()
+    run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+    assert server.page_requests() == []
+    assert server.roll_requests()
+    assert _rows(warehouse, "select article_id, page_sha256 from articles order by 1") == before
+
+
+def test_an_unreachable_site_fails_fast_naming_the_offline_sources(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("CAPEX_ROLL_URL", f"http://127.0.0.1:{port}/api/roll/get")
+    monkeypatch.setenv("CAPEX_ALLOWED_HOSTS", "127.0.0.1")
+    with pytest.raises(RunFailed, match="--source samples"):
+        run_pipeline(source="live", archive=None, warehouse=tmp_path / "w.duckdb", partition=DAY)
