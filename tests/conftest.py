@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 # The read-only reference material (corpus, gold facts, seed article) sits beside the project.
-SHARED_DIR = Path(os.environ.get("CAPEX_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared"))
+SHARED_DIR = Path(
+    os.environ.get("CAPEX_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared")
+)
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,10 @@ CORPUS_LINE = {
     "author": "",
     "listed_at": "2025-01-30 06:40:00",
     "oid": "1",
-    "article_html": '<div class="article" id="artibody"><p>　　特斯拉预计今年资本支出将超过110亿美元。</p></div>',
+    "article_html": (
+        '<div class="article" id="artibody">'
+        "<p>　　特斯拉预计今年资本支出将超过110亿美元。</p></div>"
+    ),
 }
 
 
