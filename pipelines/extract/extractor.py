@@ -44,7 +44,9 @@ _OTHER = (
     r"|市值|估值|股价|蒸发|回购|股息|分红|派息|研发|降本|节省|节约|成本|费用|总支出|运营支出"
     r"|经营支出|营业支出|运营开支|经营开支|总开支|开支|支出|现金流|订单|积压|未履约|收购|并购"
     r"|融资|贷款|债券|债务|发债|罚款|补贴|关税|交易额|成交额|市场规模|基金|资产|负债|存款|薪酬"
-    r"|折旧|摊销|(?<![A-Za-z])(?:revenue|sales|profit|income|expenses?|buybacks?|backlog)"
+    r"|折旧|摊销|返还|股东回报|派发|营业利润|经营利润|净收入|收益|销售|出货|募资|筹资|募集|IPO"
+    r"|赔偿|和解|罚金|拨款|补助|现金储备|现金"
+    r"|(?<![A-Za-z])(?:revenue|sales|profit|income|expenses?|buybacks?|backlog)"
 )
 _TERMS = re.compile(rf"(?P<capex>{_CAPEX})|(?P<other>{_OTHER})")
 _HAS_CAPEX = re.compile(_CAPEX)
@@ -76,16 +78,33 @@ _RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|re
 _DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
 _GENERIC_SUBJECT = re.compile(
     r"行业|业界|全球|整个|科技巨头们|大型科技公司|科技公司|超大规模|云厂商|美国科技|科技股|企业们"
+    r"|客户|竞争对手|对手|同行|供应商"
 )
 _EACH = re.compile(r"都|均|各自|各")
 _TOTAL = re.compile(r"合计|共计|总计|总和|总额|加起来|一共|合共|累计|总共")
 _GROWTH = re.compile(
-    r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年)?(?:大幅|显著|明显|分别)?"
-    r"(?P<verb>增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|增|涨"
-    r"|下降|减少|下滑|降低|下跌|回落|缩减|降幅|减|降|跌)"
+    r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年|年|季)?"
+    r"(?:大幅|显著|明显|分别)?"
+    r"(?P<verb>增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|成长|增|涨"
+    r"|下降|减少|下滑|降低|下跌|回落|缩减|降幅|衰退|减|降|跌)"
     r"(?:了|为|达)?(?:约|近|超过|超|逾|将近|接近|大约)?\s?(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%"
 )
-_DECLINE_VERBS = {"下降", "减少", "下滑", "降低", "下跌", "回落", "缩减", "降幅", "减", "降", "跌"}
+_DECLINE_VERBS = {
+    "下降",
+    "减少",
+    "下滑",
+    "降低",
+    "下跌",
+    "回落",
+    "缩减",
+    "降幅",
+    "衰退",
+    "减",
+    "降",
+    "跌",
+}
+# Taiwanese usage: 年增 = year on year, 季增 = quarter on quarter.
+_GROWTH_CUES = {"年": "同比", "季": "环比"}
 
 
 @dataclass(frozen=True)
@@ -150,10 +169,26 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
     enumerations = [m for m in body.mentions if m.kind == "enumeration"]
     article = _Article(article_id, published_at, table, results, enumerations)
     for part in (head, body):
+        previous: Span | None = None
         for sentence in sentences(part.norm):
             if _HAS_CAPEX.search(part.norm, sentence.start, sentence.end):
-                _read_sentence(article, part, sentence)
+                carried = _carried_period(part.norm, previous, sentence)
+                _read_sentence(article, part, sentence, carried)
+            previous = sentence
     return _merge(head, body)
+
+
+def _carried_period(norm: str, previous: Span | None, sentence: Span) -> PeriodMention | None:
+    """The last period the previous sentence of the same paragraph named, for a sentence
+    that names none ("Meta公布了第四季度业绩。资本支出为148亿美元。")."""
+    if previous is None or "\n" in norm[previous.end : sentence.start]:
+        return None
+    dated = [
+        p
+        for p in find_periods(norm, previous.start, previous.end)
+        if p.kind in ("year", "quarter", "relative", "full_year")
+    ]
+    return dated[-1] if dated else None
 
 
 def _make_field(name: str, original: str, table: CompanyTable) -> _Field:
@@ -198,7 +233,9 @@ def _merge(head: _Field, body: _Field) -> Extraction:
 # --- one sentence --------------------------------------------------------------------------
 
 
-def _read_sentence(article: _Article, part: _Field, sentence: Span) -> None:
+def _read_sentence(
+    article: _Article, part: _Field, sentence: Span, carried: PeriodMention | None
+) -> None:
     norm = part.norm
     clause_spans = clauses(norm, sentence)
     asides = _parenthesised(norm, sentence)
@@ -208,6 +245,8 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span) -> None:
         if not any(s <= m.start() < t for s, t in asides)
     ]
     periods = find_periods(norm, sentence.start, sentence.end)
+    if not periods and carried is not None:
+        periods = [carried]
     consensus = list(_CONSENSUS.finditer(norm, sentence.start, sentence.end))
     resolved: list[_Resolved] = []
     used_periods: set[int] = set()
@@ -258,10 +297,19 @@ def _clause_of(clause_spans: list[Span], position: int) -> Span:
     return clause_spans[-1]
 
 
+# "向OpenAI投资", "对xAI注资", "入股Anthropic": money put into another company.
+_INVESTEE = re.compile(
+    r"(?:向|对|给|入股|注资|领投|参投)(?:[A-Za-z][A-Za-z0-9 .\-]{0,20}|\S{0,8}?公司)"
+)
+
+
 def _governed_by_capex(
     norm: str, terms: list[_Term], clause_spans: list[Span], clause: Span, start: int, end: int
 ) -> bool:
     """Whether the metric word that governs the amount at [start, end) is capex."""
+    in_clause = [t for t in terms if clause.start <= t.start < clause.end]
+    if not any(t.capex for t in in_clause) and _INVESTEE.search(norm, clause.start, start):
+        return False
     before = [t for t in terms if clause.start <= t.start and t.end <= start]
     if before:
         return before[-1].capex
@@ -522,7 +570,7 @@ def _read_growth(
         if company is None or anchor.period is None:
             continue
         fye = article.table.fiscal_year_end_month(company)
-        span = _growth_periods(article, m, clause, periods, resolved, anchor, fye)
+        span = _growth_periods(article, norm, m, clause, periods, resolved, anchor, fye)
         if span is None:
             continue
         from_period, to_period = span
@@ -546,6 +594,7 @@ def _read_growth(
 
 def _growth_periods(
     article: _Article,
+    norm: str,
     match: re.Match[str],
     clause: Span,
     periods: list[PeriodMention],
@@ -556,6 +605,10 @@ def _growth_periods(
     """(from, to): 同比 compares with a year earlier, 环比 with the previous quarter; otherwise
     the sentence must name exactly two periods around the growth."""
     cue = match.group("cue") or ""
+    if cue in _GROWTH_CUES:
+        # "年增" is year on year, but "今年增长" is not a cue at all.
+        glued = match.start() > 0 and norm[match.start() - 1] in "今去明本该前"
+        cue = "" if glued else _GROWTH_CUES[cue]
     to_period = anchor.period
     if to_period is None:
         return None
