@@ -73,6 +73,9 @@ _COMPARISON = re.compile(rf"(?:{_COMPARE_WORDS})[^，,]{{0,2}}$")
 _COMPARED_PERIOD = re.compile(r"(?:比|较|相比|与|和|从|同比|对比)(?:于)?$")
 # The company's own forward-looking words: they make even an ended period guidance.
 _GUIDANCE_CUE = re.compile(r"预计|预期|计划|指引|目标|预算|展望|上调|下调|曾预测|预测")
+_BARE_EXPECTATION = re.compile(
+    r"(?:此前|之前)?(?:市场|分析师)?(?:平均|普遍)?(?:预估|预期|预计|估计|预测|期望)(?:值)?(?:为|是)?"
+)
 _RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|results")
 # A clause that starts with these restates or breaks down a figure instead of stating one.
 _DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
@@ -475,7 +478,25 @@ def _basis(
         inside = window[0] <= cue.start() and cue.end() <= window[1]
         if inside and _cue_governs(norm, cue, clause_spans, amount):
             return "consensus"
+    if _expectation_beside_actual(norm, clause_spans, window, amount):
+        return "consensus"
     return "actual" if is_past(period, fye, article.published.date()) else "guidance"
+
+
+def _expectation_beside_actual(
+    norm: str, clause_spans: list[Span], window: tuple[int, int], amount: Amount
+) -> bool:
+    """Results flashes set the estimate beside the figure: "资本支出140亿美元，预估132.6亿美元"
+    or "…140亿美元（预期133亿美元）". Only after another amount of the same sentence, so a
+    company's own "预计为800亿美元" stays guidance."""
+    if window[0] <= clause_spans[0].start:
+        return False  # no earlier amount in the sentence
+    clause = _clause_of(clause_spans, amount.start)
+    start = max(clause.start, window[0])
+    bracket = max(norm.rfind("（", start, amount.start), norm.rfind("(", start, amount.start))
+    if bracket >= 0:
+        start = bracket + 1
+    return _BARE_EXPECTATION.fullmatch(norm[start : amount.start].strip(" ，,")) is not None
 
 
 def _forecast_for_ended_period(
