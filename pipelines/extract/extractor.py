@@ -73,6 +73,11 @@ _COMPARISON = re.compile(rf"(?:{_COMPARE_WORDS})[^，,]{{0,2}}$")
 _COMPARED_PERIOD = re.compile(r"(?:比|较|相比|与|和|从|同比|对比)(?:于)?$")
 # The company's own forward-looking words: they make even an ended period guidance.
 _GUIDANCE_CUE = re.compile(r"预计|预期|计划|指引|目标|预算|展望|上调|下调|曾预测|预测")
+# "增加200亿美元" is a change and "年化1120亿美元" a run rate, not the level spent.
+_CHANGE_NOT_LEVEL = re.compile(
+    r"(?:增加|增长|减少|下降|提高|削减|缩减|上调|下调|提升|降低|扩大|多出|高出|增|减|年化(?:水平)?)"
+    r"(?:了)?(?:为|达|是)?(?:约|近|超过|超|逾|大约|将近)?\s?\$?$"
+)
 _BARE_EXPECTATION = re.compile(
     r"(?:此前|之前)?(?:市场|分析师)?(?:平均|普遍)?(?:预估|预期|预计|估计|预测|期望)(?:值)?(?:为|是)?"
 )
@@ -259,6 +264,8 @@ def _read_sentence(
         window = (window_start, amount.start)
         window_start = amount.end
         if not _governed_by_capex(norm, terms, clause_spans, clause, amount.start, amount.end):
+            continue
+        if _CHANGE_NOT_LEVEL.search(norm, max(clause.start, amount.start - 10), amount.start):
             continue
         currency = amount.currency or (resolved[-1].amount.currency if resolved else None)
         companies = _companies_for(article, part, sentence.start, clause, amount, resolved)
