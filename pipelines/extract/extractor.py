@@ -3,14 +3,20 @@
 Only sentences that name capital expenditure are read closely. Inside such a sentence each
 amount is linked to the metric that governs it by clause structure (the nearest metric word
 before it in its clause, else the nearest after it, else the metric carried from the previous
-clause), then its company, period and basis are resolved from cues bound to the amount:
+clause); changes ("增加200亿美元") and run rates are not levels. Then company, period and basis
+are resolved from cues bound to the amount:
 
     subject   nearest company mention before the amount in its clause; else the company of
-              the previous amount of the sentence; else the nearest earlier mention in the text
-    period    the last period phrase between the previous amount and this one; else one named
-              earlier in the sentence and not yet used; else the previous amount's period
-    basis     a consensus cue governing the amount (市场预期的, 分析师预估) → consensus;
-              a period that has already ended → actual; otherwise → guidance
+              the previous amount of the sentence; else, for "公司/其", the first company the
+              sentence names; else the nearest earlier mention in the text
+    period    the last period phrase between the previous amount and this one (a compared
+              period, "较2023年", dates only the amount right after it); else one named earlier
+              in the sentence and not yet used; else the previous amount's period, re-read in
+              this company's calendar; else the last period of the previous sentence of the
+              same paragraph
+    basis     a consensus cue governing the amount (市场预期的, 分析师预估, 预估X beside a
+              reported figure) → consensus; an ended period → actual, unless the company's
+              forecast words introduce it; otherwise → guidance
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pipelines.extract import cues
 from pipelines.extract.amounts import Amount, find_amounts
 from pipelines.extract.companies import (
     CompanyTable,
@@ -33,86 +40,6 @@ from pipelines.extract.facts import CapexFact, Extraction, StatedGrowth
 from pipelines.extract.normalize import normalize
 from pipelines.extract.periods import PeriodMention, find_periods, is_past, resolve, shift_period
 from pipelines.extract.segment import Span, clauses, sentences
-
-_CAPEX = (
-    r"资本支出|资本开支|资本性支出|资本性开支|资本投资支出"
-    r"|(?<![A-Za-z])(?:[Cc]ap[Ee]x|CAPEX|[Cc]apital (?:expenditures?|spending))(?![A-Za-z])"
-)
-# Other money metrics: an amount governed by one of these is not capex.
-_OTHER = (
-    r"营收|营业收入|收入|营业额|销售额|净利润|净利|利润|盈利|毛利|净赚|净亏|亏损|每股收益"
-    r"|市值|估值|股价|蒸发|回购|股息|分红|派息|研发|降本|节省|节约|成本|费用|总支出|运营支出"
-    r"|经营支出|营业支出|运营开支|经营开支|总开支|开支|支出|现金流|订单|积压|未履约|收购|并购"
-    r"|融资|贷款|债券|债务|发债|罚款|补贴|关税|交易额|成交额|市场规模|基金|资产|负债|存款|薪酬"
-    r"|折旧|摊销|返还|股东回报|派发|营业利润|经营利润|净收入|收益|销售|出货|募资|筹资|募集|IPO"
-    r"|赔偿|和解|罚金|拨款|补助|现金储备|现金"
-    r"|(?<![A-Za-z])(?:revenue|sales|profit|income|expenses?|buybacks?|backlog)"
-)
-_TERMS = re.compile(rf"(?P<capex>{_CAPEX})|(?P<other>{_OTHER})")
-_HAS_CAPEX = re.compile(_CAPEX)
-
-_BROKERS = (
-    r"|摩根士丹利|大摩|高盛|摩根大通|小摩|美银|美国银行|花旗|瑞银|巴克莱|德银|德意志银行|杰富瑞"
-    r"|伯恩斯坦|富国|韦德布什|野村|瑞穗|汇丰|麦格理|加拿大皇家银行|派杰|奥本海默|中金|华泰"
-    r"|Morgan Stanley|Goldman|JPMorgan|BofA|Citi|UBS|Barclays|Jefferies|Bernstein|Wedbush"
-    r"|Evercore|KeyBanc|Needham|Mizuho|HSBC|Macquarie|RBC|Piper Sandler|Oppenheimer"
-)
-_SOURCE = (
-    r"市场|分析师|华尔街|FactSet|StreetAccount|彭博|Bloomberg|LSEG|Visible Alpha|路孚特"
-    r"|Refinitiv|外界|机构|投行|一致|普遍|Zacks|标普|S&P|Capital IQ|雅虎财经|调查" + _BROKERS
-)
-_EXPECT = r"预期|预计|预估|估计|预测|估算|期望|预料|认为|平均|共识|consensus|estimate"
-_COMPARE_WORDS = r"高于|低于|超过|超出|超|不及|逊于|好于|优于|大于|小于|胜过|跑赢|符合|对比|相比"
-_CONSENSUS = re.compile(
-    rf"(?:{_SOURCE})[^，。；,;：:]{{0,12}}?(?:{_EXPECT})"
-    # "高于预期的132亿美元": an expectation with no named source, right before an amount.
-    rf"|(?P<bare>(?:{_COMPARE_WORDS})(?:此前|之前|外界)?(?:的)?(?:预期|预估|预测|预计))"
-)
-_COMPARISON = re.compile(rf"(?:{_COMPARE_WORDS})[^，,]{{0,2}}$")
-# A period introduced by these is the base of a comparison ("较2023年", "从2024年的…").
-_COMPARED_PERIOD = re.compile(r"(?:比|较|相比|与|和|从|同比|对比)(?:于)?$")
-# The company's own forward-looking words: they make even an ended period guidance.
-_GUIDANCE_CUE = re.compile(r"预计|预期|计划|指引|目标|预算|展望|上调|下调|曾预测|预测")
-# "增加200亿美元" is a change and "年化1120亿美元" a run rate, not the level spent.
-_CHANGE_NOT_LEVEL = re.compile(
-    r"(?:增加|增长|减少|下降|提高|削减|缩减|上调|下调|提升|降低|扩大|多出|高出|增|减|年化(?:水平)?)"
-    r"(?:了)?(?:为|达|是)?(?:约|近|超过|超|逾|大约|将近)?\s?\$?$"
-)
-_BARE_EXPECTATION = re.compile(
-    r"(?:此前|之前)?(?:市场|分析师)?(?:平均|普遍)?(?:预估|预期|预计|估计|预测|期望)(?:值)?(?:为|是)?"
-)
-_RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|results")
-# A clause that starts with these restates or breaks down a figure instead of stating one.
-_DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
-_GENERIC_SUBJECT = re.compile(
-    r"行业|业界|全球|整个|科技巨头们|大型科技公司|科技公司|超大规模|云厂商|美国科技|科技股|企业们"
-    r"|客户|竞争对手|对手|同行|供应商"
-)
-_EACH = re.compile(r"都|均|各自|各")
-_TOTAL = re.compile(r"合计|共计|总计|总和|总额|加起来|一共|合共|累计|总共")
-_GROWTH = re.compile(
-    r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年|年|季)?"
-    r"(?:大幅|显著|明显|分别)?"
-    r"(?P<verb>增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|成长|增|涨"
-    r"|下降|减少|下滑|降低|下跌|回落|缩减|降幅|衰退|减|降|跌)"
-    r"(?:了|为|达)?(?:约|近|超过|超|逾|将近|接近|大约)?\s?(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%"
-)
-_DECLINE_VERBS = {
-    "下降",
-    "减少",
-    "下滑",
-    "降低",
-    "下跌",
-    "回落",
-    "缩减",
-    "降幅",
-    "衰退",
-    "减",
-    "降",
-    "跌",
-}
-# Taiwanese usage: 年增 = year on year, 季增 = quarter on quarter.
-_GROWTH_CUES = {"年": "同比", "季": "环比"}
 
 
 @dataclass(frozen=True)
@@ -173,13 +100,13 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
     table = default_table()
     body = _make_field("body", text, table)
     head = _make_field("title", title, table)
-    results = bool(_RESULTS.search(body.norm) or _RESULTS.search(head.norm))
+    results = bool(cues.RESULTS.search(body.norm) or cues.RESULTS.search(head.norm))
     enumerations = [m for m in body.mentions if m.kind == "enumeration"]
     article = _Article(article_id, published_at, table, results, enumerations)
     for part in (head, body):
         previous: Span | None = None
         for sentence in sentences(part.norm):
-            if _HAS_CAPEX.search(part.norm, sentence.start, sentence.end):
+            if cues.HAS_CAPEX.search(part.norm, sentence.start, sentence.end):
                 carried = _carried_period(part.norm, previous, sentence)
                 _read_sentence(article, part, sentence, carried)
             previous = sentence
@@ -249,13 +176,13 @@ def _read_sentence(
     asides = _parenthesised(norm, sentence)
     terms = [
         _Term(m.start(), m.end(), m.group("capex") is not None)
-        for m in _TERMS.finditer(norm, sentence.start, sentence.end)
+        for m in cues.TERMS.finditer(norm, sentence.start, sentence.end)
         if not any(s <= m.start() < t for s, t in asides)
     ]
     periods = find_periods(norm, sentence.start, sentence.end)
     if not periods and carried is not None:
         periods = [carried]
-    consensus = list(_CONSENSUS.finditer(norm, sentence.start, sentence.end))
+    consensus = list(cues.CONSENSUS.finditer(norm, sentence.start, sentence.end))
     resolved: list[_Resolved] = []
     used_periods: set[int] = set()
     window_start = sentence.start
@@ -265,7 +192,7 @@ def _read_sentence(
         window_start = amount.end
         if not _governed_by_capex(norm, terms, clause_spans, clause, amount.start, amount.end):
             continue
-        if _CHANGE_NOT_LEVEL.search(norm, max(clause.start, amount.start - 10), amount.start):
+        if cues.CHANGE_NOT_LEVEL.search(norm, max(clause.start, amount.start - 10), amount.start):
             continue
         currency = amount.currency or (resolved[-1].amount.currency if resolved else None)
         companies = _companies_for(article, part, sentence.start, clause, amount, resolved)
@@ -307,18 +234,12 @@ def _clause_of(clause_spans: list[Span], position: int) -> Span:
     return clause_spans[-1]
 
 
-# "向OpenAI投资", "对xAI注资", "入股Anthropic": money put into another company.
-_INVESTEE = re.compile(
-    r"(?:向|对|给|入股|注资|领投|参投)(?:[A-Za-z][A-Za-z0-9 .\-]{0,20}|\S{0,8}?公司)"
-)
-
-
 def _governed_by_capex(
     norm: str, terms: list[_Term], clause_spans: list[Span], clause: Span, start: int, end: int
 ) -> bool:
     """Whether the metric word that governs the amount at [start, end) is capex."""
     in_clause = [t for t in terms if clause.start <= t.start < clause.end]
-    if not any(t.capex for t in in_clause) and _INVESTEE.search(norm, clause.start, start):
+    if not any(t.capex for t in in_clause) and cues.INVESTEE.search(norm, clause.start, start):
         return False
     before = [t for t in terms if clause.start <= t.start and t.end <= start]
     if before:
@@ -326,7 +247,7 @@ def _governed_by_capex(
     after = [t for t in terms if end <= t.start < clause.end]
     if after:
         return after[0].capex
-    if _DERIVED_CLAUSE.match(norm, clause.start):
+    if cues.DERIVED_CLAUSE.match(norm, clause.start):
         return False
     for earlier in reversed([c for c in clause_spans if c.end <= clause.start]):
         inside = [t for t in terms if earlier.start <= t.start < earlier.end]
@@ -355,7 +276,7 @@ def _companies_for(
         return _resolve_mention(article, part, named[-1], amount)
     if resolved:
         return resolved[-1].companies
-    if not in_clause and _GENERIC_SUBJECT.search(part.norm, clause.start, amount.start):
+    if not in_clause and cues.GENERIC_SUBJECT.search(part.norm, clause.start, amount.start):
         return []  # an industry-wide figure is not a company fact
     pronoun = part.mentions[in_clause[-1]] if in_clause else None
     earlier = part.named_before[first - 1] if first > 0 else -1
@@ -388,7 +309,7 @@ def _resolve_mention(article: _Article, part: _Field, index: int, amount: Amount
         offset = mention.end + split
         index = len(find_amounts(part.norm, offset, amount.start))
         return [tickers[index]] if index < len(tickers) else []
-    if _EACH.search(between) and not _TOTAL.search(between):
+    if cues.EACH.search(between) and not cues.TOTAL.search(between):
         return sorted(tickers)
     return [group_id(tickers)]
 
@@ -450,7 +371,7 @@ def _period_for(
 def _dates_amount(norm: str, period: PeriodMention, amount_start: int) -> bool:
     """A period that is the base of a comparison ("比2024年增加30%") dates only the amount
     right after it ("较2023年的484亿美元"), not a later one."""
-    if not _COMPARED_PERIOD.search(norm, max(0, period.start - 3), period.start):
+    if not cues.COMPARED_PERIOD.search(norm, max(0, period.start - 3), period.start):
         return True
     gap = norm[period.end : amount_start]
     return len(gap) <= 3 and not any(ch in gap for ch in "，,；;")
@@ -503,7 +424,7 @@ def _expectation_beside_actual(
     bracket = max(norm.rfind("（", start, amount.start), norm.rfind("(", start, amount.start))
     if bracket >= 0:
         start = bracket + 1
-    return _BARE_EXPECTATION.fullmatch(norm[start : amount.start].strip(" ，,")) is not None
+    return cues.BARE_EXPECTATION.fullmatch(norm[start : amount.start].strip(" ，,")) is not None
 
 
 def _forecast_for_ended_period(
@@ -511,14 +432,14 @@ def _forecast_for_ended_period(
 ) -> bool:
     """ "Meta预计2024年资本支出为…" written before the results: a forecast, though the year
     has ended. The forward word must come before the period phrase, in the same clause."""
-    if named_by is None or _COMPARED_PERIOD.search(
+    if named_by is None or cues.COMPARED_PERIOD.search(
         norm, max(0, named_by.start - 3), named_by.start
     ):
         return False  # "将从2024年的830亿美元增加至…": the base of a change is what was spent
     clause = _clause_of(clause_spans, named_by.start)
     if not clause.start <= amount.start < clause.end:
         return False
-    return _GUIDANCE_CUE.search(norm, clause.start, named_by.start) is not None
+    return cues.GUIDANCE_CUE.search(norm, clause.start, named_by.start) is not None
 
 
 def _cue_governs(norm: str, cue: re.Match[str], clause_spans: list[Span], amount: Amount) -> bool:
@@ -526,7 +447,7 @@ def _cue_governs(norm: str, cue: re.Match[str], clause_spans: list[Span], amount
     not one it is only compared with ("超出市场预期，公司预计…")."""
     gap = norm[cue.end() : amount.start]
     clause = _clause_of(clause_spans, cue.start())
-    compared = cue.group("bare") or _COMPARISON.search(
+    compared = cue.group("bare") or cues.COMPARISON.search(
         norm, max(clause.start, cue.start() - 4), cue.start()
     )
     if compared:
@@ -585,7 +506,7 @@ def _read_growth(
     resolved: list[_Resolved],
 ) -> None:
     norm = part.norm
-    for m in _GROWTH.finditer(norm, sentence.start, sentence.end):
+    for m in cues.GROWTH.finditer(norm, sentence.start, sentence.end):
         pct_start = m.start("pct")
         clause = _clause_of(clause_spans, pct_start)
         if not _governed_by_capex(norm, terms, clause_spans, clause, m.start(), m.end()):
@@ -603,7 +524,7 @@ def _read_growth(
             continue
         from_period, to_period = span
         value = float(m.group("pct"))
-        if m.group("verb") in _DECLINE_VERBS:
+        if m.group("verb") in cues.DECLINE_VERBS:
             value = -value
         basis = next((r.basis for r in resolved if r.period == to_period), anchor.basis)
         part.growth.append(
@@ -633,10 +554,10 @@ def _growth_periods(
     """(from, to): 同比 compares with a year earlier, 环比 with the previous quarter; otherwise
     the sentence must name exactly two periods around the growth."""
     cue = match.group("cue") or ""
-    if cue in _GROWTH_CUES:
+    if cue in cues.GROWTH_CUES:
         # "年增" is year on year, but "今年增长" is not a cue at all.
         glued = match.start() > 0 and norm[match.start() - 1] in "今去明本该前"
-        cue = "" if glued else _GROWTH_CUES[cue]
+        cue = "" if glued else cues.GROWTH_CUES[cue]
     to_period = anchor.period
     if to_period is None:
         return None

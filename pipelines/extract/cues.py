@@ -1,0 +1,80 @@
+"""The words the extractor reacts to: metric names, consensus sources, comparison and change
+verbs, growth phrases. Kept apart from the logic so the vocabulary can grow on its own.
+
+All patterns are alternations of literals or bounded repeats: none can backtrack without bound.
+"""
+
+from __future__ import annotations
+
+import re
+
+CAPEX = (
+    r"资本支出|资本开支|资本性支出|资本性开支|资本投资支出"
+    r"|(?<![A-Za-z])(?:[Cc]ap[Ee]x|CAPEX|[Cc]apital (?:expenditures?|spending))(?![A-Za-z])"
+)
+# Other money metrics: an amount governed by one of these is not capex.
+OTHER = (
+    r"营收|营业收入|收入|营业额|销售额|净利润|净利|利润|盈利|毛利|净赚|净亏|亏损|每股收益"
+    r"|市值|估值|股价|蒸发|回购|股息|分红|派息|研发|降本|节省|节约|成本|费用|总支出|运营支出"
+    r"|经营支出|营业支出|运营开支|经营开支|总开支|开支|支出|现金流|订单|积压|未履约|收购|并购"
+    r"|融资|贷款|债券|债务|发债|罚款|补贴|关税|交易额|成交额|市场规模|基金|资产|负债|存款|薪酬"
+    r"|折旧|摊销|返还|股东回报|派发|营业利润|经营利润|净收入|收益|销售|出货|募资|筹资|募集|IPO"
+    r"|赔偿|和解|罚金|拨款|补助|现金储备|现金"
+    r"|(?<![A-Za-z])(?:revenue|sales|profit|income|expenses?|buybacks?|backlog)"
+)
+TERMS = re.compile(rf"(?P<capex>{CAPEX})|(?P<other>{OTHER})")
+HAS_CAPEX = re.compile(CAPEX)
+
+BROKERS = (
+    r"|摩根士丹利|大摩|高盛|摩根大通|小摩|美银|美国银行|花旗|瑞银|巴克莱|德银|德意志银行|杰富瑞"
+    r"|伯恩斯坦|富国|韦德布什|野村|瑞穗|汇丰|麦格理|加拿大皇家银行|派杰|奥本海默|中金|华泰"
+    r"|Morgan Stanley|Goldman|JPMorgan|BofA|Citi|UBS|Barclays|Jefferies|Bernstein|Wedbush"
+    r"|Evercore|KeyBanc|Needham|Mizuho|HSBC|Macquarie|RBC|Piper Sandler|Oppenheimer"
+)
+SOURCE = (
+    r"市场|分析师|华尔街|FactSet|StreetAccount|彭博|Bloomberg|LSEG|Visible Alpha|路孚特"
+    r"|Refinitiv|外界|机构|投行|一致|普遍|Zacks|标普|S&P|Capital IQ|雅虎财经|调查" + BROKERS
+)
+EXPECT = r"预期|预计|预估|估计|预测|估算|期望|预料|认为|平均|共识|consensus|estimate"
+COMPARE_WORDS = r"高于|低于|超过|超出|超|不及|逊于|好于|优于|大于|小于|胜过|跑赢|符合|对比|相比"
+CONSENSUS = re.compile(
+    rf"(?:{SOURCE})[^，。；,;：:]{{0,12}}?(?:{EXPECT})"
+    # "高于预期的132亿美元": an expectation with no named source, right before an amount.
+    rf"|(?P<bare>(?:{COMPARE_WORDS})(?:此前|之前|外界)?(?:的)?(?:预期|预估|预测|预计))"
+)
+COMPARISON = re.compile(rf"(?:{COMPARE_WORDS})[^，,]{{0,2}}$")
+# A period introduced by these is the base of a comparison ("较2023年", "从2024年的…").
+COMPARED_PERIOD = re.compile(r"(?:比|较|相比|与|和|从|同比|对比)(?:于)?$")
+# The company's own forward-looking words: they make even an ended period guidance.
+GUIDANCE_CUE = re.compile(r"预计|预期|计划|指引|目标|预算|展望|上调|下调|曾预测|预测")
+# "增加200亿美元" is a change and "年化1120亿美元" a run rate, not the level spent.
+CHANGE_NOT_LEVEL = re.compile(
+    r"(?:增加|增长|减少|下降|提高|削减|缩减|上调|下调|提升|降低|扩大|多出|高出|增|减|年化(?:水平)?)"
+    r"(?:了)?(?:为|达|是)?(?:约|近|超过|超|逾|大约|将近)?\s?\$?$"
+)
+BARE_EXPECTATION = re.compile(
+    r"(?:此前|之前)?(?:市场|分析师)?(?:平均|普遍)?(?:预估|预期|预计|估计|预测|期望)(?:值)?(?:为|是)?"
+)
+RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|results")
+# A clause that starts with these restates or breaks down a figure instead of stating one.
+DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
+GENERIC_SUBJECT = re.compile(
+    r"行业|业界|全球|整个|科技巨头们|大型科技公司|科技公司|超大规模|云厂商|美国科技|科技股|企业们"
+    r"|客户|竞争对手|对手|同行|供应商"
+)
+EACH = re.compile(r"都|均|各自|各")
+TOTAL = re.compile(r"合计|共计|总计|总和|总额|加起来|一共|合共|累计|总共")
+GROWTH = re.compile(
+    r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年|年|季)?"
+    r"(?:大幅|显著|明显|分别)?"
+    r"(?P<verb>增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|成长|增|涨"
+    r"|下降|减少|下滑|降低|下跌|回落|缩减|降幅|衰退|减|降|跌)"
+    r"(?:了|为|达)?(?:约|近|超过|超|逾|将近|接近|大约)?\s?(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%"
+)
+DECLINE_VERBS = frozenset("下降 减少 下滑 降低 下跌 回落 缩减 降幅 衰退 减 降 跌".split())
+# Taiwanese usage: 年增 = year on year, 季增 = quarter on quarter.
+GROWTH_CUES = {"年": "同比", "季": "环比"}
+# "向OpenAI投资", "对xAI注资", "入股Anthropic": money put into another company.
+INVESTEE = re.compile(
+    r"(?:向|对|给|入股|注资|领投|参投)(?:[A-Za-z][A-Za-z0-9 .\-]{0,20}|\S{0,8}?公司)"
+)
