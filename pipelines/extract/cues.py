@@ -64,14 +64,15 @@ GENERIC_SUBJECT = re.compile(
 )
 EACH = re.compile(r"都|均|各自|各")
 TOTAL = re.compile(r"合计|共计|总计|总和|总额|加起来|一共|合共|累计|总共")
+_RISES = "增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|成长|增|涨"
+_DECLINES = "下降|减少|下滑|降低|下跌|回落|缩减|降幅|衰退|减|降|跌"
 GROWTH = re.compile(
     r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年|年|季)?"
     r"(?:大幅|显著|明显|分别)?"
-    r"(?P<verb>增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|成长|增|涨"
-    r"|下降|减少|下滑|降低|下跌|回落|缩减|降幅|衰退|减|降|跌)"
+    rf"(?P<verb>{_RISES}|{_DECLINES})"
     r"(?:了|为|达)?(?:约|近|超过|超|逾|将近|接近|大约)?\s?(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%"
 )
-DECLINE_VERBS = frozenset("下降 减少 下滑 降低 下跌 回落 缩减 降幅 衰退 减 降 跌".split())
+DECLINE_VERBS = frozenset(_DECLINES.split("|"))
 # Taiwanese usage: 年增 = year on year, 季增 = quarter on quarter.
 GROWTH_CUES = {"年": "同比", "季": "环比"}
 # "向OpenAI投资", "对xAI注资", "入股Anthropic": money put into another company.
