@@ -56,6 +56,10 @@ BARE_EXPECTATION = re.compile(
     r"(?:此前|之前)?(?:市场|分析师)?(?:平均|普遍)?(?:预估|预期|预计|估计|预测|期望)(?:值)?(?:为|是)?"
 )
 RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|results")
+# Verbs that start a new outlay in a clause without a metric word of its own.
+NEW_SPENDING = re.compile(r"投资|投入|建设|项目|收购|入股|砸")
+# A clause that only sets the topic for the clauses after it.
+TOPIC_END = re.compile(r"(?:方面|而言|来看|上看|来说)\s*[，,：:]?\s*$")
 # A clause that starts with these restates or breaks down a figure instead of stating one.
 DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
 GENERIC_SUBJECT = re.compile(

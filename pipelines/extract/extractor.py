@@ -249,9 +249,14 @@ def _governed_by_capex(
         return after[0].capex
     if cues.DERIVED_CLAUSE.match(norm, clause.start):
         return False
+    new_spending = cues.NEW_SPENDING.search(norm, clause.start, start) is not None
     for earlier in reversed([c for c in clause_spans if c.end <= clause.start]):
         inside = [t for t in terms if earlier.start <= t.start < earlier.end]
         if inside:
+            if new_spending and not cues.TOPIC_END.search(norm, earlier.start, earlier.end):
+                # "资本支出飙升，公司将在某项目上投资1000亿美元": a new outlay, not the capex
+                # figure, unless the earlier clause only set capex as the topic ("资本支出方面，").
+                return False
             return inside[-1].capex
     return False
 
