@@ -19,7 +19,10 @@ _SPAN_WORDS = (
     r"|年初至今|年初以来|今年迄今|今年以来|年内迄今|截至目前|year-to-date|YTD|(?<![A-Za-z])H[12](?![0-9])"
     r"|未来[几数两三四五六七八九十\d]{1,2}年|过去[几数两三四五六七八九十\d]{1,2}年|近[几数两三四五\d]{1,2}年"
     r"|[几数]年内|多年来|每年|(?<!截)(?:到|至)(?:19|20)\d{2}年(?:底|末|前)?"
+    r"|(?:过去|最近)(?:十二|12|\d{1,2})个月|TTM"
 )
+# "2025-2027年", "2025至2027财年": several years together.
+_YEAR_RANGE = r"(?:19|20)\d{2}\s?(?:财年|年)?\s?[-至到]\s?(?:19|20)\d{2}\s?(?:财年|年)?"
 
 
 def _quarter_after_year(tag: str) -> str:
@@ -33,7 +36,7 @@ def _quarter_after_year(tag: str) -> str:
 _PATTERN = re.compile(
     # A year followed by a span: the year alone would misdate the amount.
     rf"(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
-    rf"|(?P<span>{_SPAN_WORDS})"
+    rf"|(?P<span>{_YEAR_RANGE}|{_SPAN_WORDS})"
     rf"|(?:FY|财年)\s?(?P<fy>(?:19|20)?\d{{2}})(?![0-9])(?:{_quarter_after_year('fq')})?"
     rf"|(?P<year>(?:19|20)\d{{2}})\s?(?P<fiscal>财年|财政年度|会计年度|年度|年)?"
     rf"(?:{_quarter_after_year('yq')}|(?:的)?(?:全年|全财年|整年))?"

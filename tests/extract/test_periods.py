@@ -87,6 +87,9 @@ def test_period_resolution(
         "未来数年",
         "前9个月",
         "过去三年",
+        "过去12个月",
+        "2025-2027年",
+        "2026至2028财年",
     ],
 )
 def test_spans_are_not_periods(text: str) -> None:
