@@ -1,15 +1,23 @@
 """The Dagster code location: every asset from the article listing to the SQL models.
 
-Cross-cutting policy lives here, once: the main job, its retry policy, and its schedule.
+Cross-cutting policy lives here, once: the main job and its retry policy. When things run
+(schedule, inbox sensor, declarative automation) is in pipelines/defs/automation.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from pipelines.defs.automation import (
+    automation_sensor,
+    inbox_sensor,
+    ingest_job,
+    ingest_today,
+    transient_failure_retries,
+    with_input_driven_automation,
+)
 from pipelines.defs.facts import assets as facts_assets
 from pipelines.defs.ingest import assets as ingest_assets
 from pipelines.defs.models.assets import model_assets
@@ -23,8 +31,7 @@ all_assets = [
     *model_assets(),
 ]
 
-# Transient failures (a busy warehouse, a flaky network) are worth two more tries.
-retry_policy = dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL)
+retry_policy = transient_failure_retries
 
 capex_pipeline = dg.define_asset_job(
     "capex_pipeline",
@@ -34,28 +41,11 @@ capex_pipeline = dg.define_asset_job(
 )
 
 
-@dg.schedule(
-    job=capex_pipeline,
-    cron_schedule="*/15 * * * *",
-    execution_timezone="Asia/Shanghai",
-    default_status=dg.DefaultScheduleStatus.STOPPED,
-)
-def ingest_today(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """Every 15 minutes, pick up what was published today (Beijing time)."""
-    day = context.scheduled_execution_time.astimezone(BEIJING).date().isoformat()
-    return dg.RunRequest(
-        run_key=f"{day}@{context.scheduled_execution_time.isoformat()}", partition_key=day
-    )
-
-
-def today_partition(now: datetime | None = None) -> str:
-    return (now or datetime.now(BEIJING)).astimezone(BEIJING).date().isoformat()
-
-
 defs = dg.Definitions(
-    assets=all_assets,
+    assets=with_input_driven_automation(all_assets),
     asset_checks=dg.load_asset_checks_from_modules([ingest_assets, parse_assets, facts_assets]),
-    jobs=[capex_pipeline],
+    jobs=[capex_pipeline, ingest_job],
     schedules=[ingest_today],
+    sensors=[inbox_sensor, automation_sensor],
     resources=default_resources(),
 )

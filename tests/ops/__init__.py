@@ -1,0 +1,1 @@
+"""Running it for months: schedules, sensors, automation, concurrency, crashes, the UI."""
