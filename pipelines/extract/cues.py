@@ -60,6 +60,7 @@ RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|res
 NEW_SPENDING = re.compile(r"投资|投入|建设|项目|收购|入股|砸")
 # A clause that only sets the topic for the clauses after it.
 TOPIC_END = re.compile(r"(?:方面|而言|来看|上看|来说)\s*[，,：:]?\s*$")
+CONVERSION = re.compile(r"(?:约合|折合|相当于)(?:人民币|美元|新台币|港元|港币)?\s?$")
 # A clause that starts with these restates or breaks down a figure instead of stating one.
 DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
 GENERIC_SUBJECT = re.compile(

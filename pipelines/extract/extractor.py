@@ -192,8 +192,11 @@ def _read_sentence(
         window_start = amount.end
         if not _governed_by_capex(norm, terms, clause_spans, clause, amount.start, amount.end):
             continue
-        if cues.CHANGE_NOT_LEVEL.search(norm, max(clause.start, amount.start - 10), amount.start):
+        before = max(clause.start, amount.start - 10)
+        if cues.CHANGE_NOT_LEVEL.search(norm, before, amount.start):
             continue
+        if cues.CONVERSION.search(norm, before, amount.start):
+            continue  # "（约合人民币5400亿元）" restates the figure in another currency
         currency = amount.currency or (resolved[-1].amount.currency if resolved else None)
         companies = _companies_for(article, part, sentence.start, clause, amount, resolved)
         if not companies:

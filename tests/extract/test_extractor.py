@@ -383,6 +383,23 @@ def test_title_stating_a_figure_is_read_like_a_sentence() -> None:
     assert title[fact.sentence_start : fact.sentence_end] == fact.sentence
 
 
+def test_group_word_in_a_title_points_to_the_companies_the_body_lists() -> None:
+    body = "亚马逊、微软、谷歌和Meta近日先后发布季度业绩。"
+    (fact,) = _run(body, "2025-02-07", title="科技四巨头今年资本支出将超3200亿美元").facts
+    assert (fact.field, fact.company, fact.period) == ("title", "AMZN+GOOGL+META+MSFT", "2025")
+
+
+def test_currency_conversions_are_neither_facts_nor_skipped() -> None:
+    result = _run("谷歌今年资本支出为750亿美元（约合人民币5400亿元）。", "2025-02-07")
+    assert [_row(f) for f in result.facts] == [("GOOGL", "guidance", "2025", 75.0, 75.0)]
+    assert result.skipped_non_usd == 0
+
+
+def test_extraction_is_deterministic() -> None:
+    text = "微软和谷歌上财季资本支出分别为226亿美元和143亿美元，同比增长97%。"
+    assert _run(text, "2025-02-07") == _run(text, "2025-02-07")
+
+
 def test_title_repeating_a_body_fact_is_emitted_once() -> None:
     body = "谷歌母公司Alphabet表示，2025年资本支出将达到750亿美元。"
     facts = _run(body, "2025-02-05", title="谷歌今年资本支出将达750亿美元").facts
