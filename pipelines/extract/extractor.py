@@ -21,11 +21,13 @@ are resolved from cues bound to the amount:
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pipelines.extract import cues
 from pipelines.extract.amounts import Amount, find_amounts
@@ -40,6 +42,9 @@ from pipelines.extract.facts import CapexFact, Extraction, StatedGrowth
 from pipelines.extract.normalize import normalize
 from pipelines.extract.periods import PeriodMention, find_periods, is_past, resolve, shift_period
 from pipelines.extract.segment import Span, clauses, sentences
+
+_log = logging.getLogger(__name__)
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -93,10 +98,14 @@ def extract(text: str, *, published_at: datetime, article_id: str, title: str = 
     try:
         return _extract(text or "", published_at, article_id, title or "")
     except Exception:  # the pipeline must keep going whatever one article contains
+        _log.exception("capex extraction failed for article %s", article_id)
         return Extraction()
 
 
 def _extract(text: str, published_at: datetime, article_id: str, title: str) -> Extraction:
+    if published_at.tzinfo is not None:
+        # Relative words ("今年", "上季度") are read on the Beijing calendar day.
+        published_at = published_at.astimezone(BEIJING)
     table = default_table()
     body = _make_field("body", text, table)
     head = _make_field("title", title, table)

@@ -395,6 +395,15 @@ def test_currency_conversions_are_neither_facts_nor_skipped() -> None:
     assert result.skipped_non_usd == 0
 
 
+def test_relative_words_follow_the_beijing_calendar_day() -> None:
+    # 2024-12-31 20:00 UTC is already 2025-01-01 in Beijing: "今年" is 2025.
+    published = datetime(2024, 12, 31, 20, 0, tzinfo=ZoneInfo("UTC"))
+    result = extract(
+        "特斯拉预计今年资本支出将超过110亿美元。", published_at=published, article_id="t"
+    )
+    assert [f.period for f in result.facts] == ["2025"]
+
+
 def test_extraction_is_deterministic() -> None:
     text = "微软和谷歌上财季资本支出分别为226亿美元和143亿美元，同比增长97%。"
     assert _run(text, "2025-02-07") == _run(text, "2025-02-07")
