@@ -1,10 +1,25 @@
 -- One row per (company, metric, basis, period): the value the articles state, how many
 -- articles state it, when it was first and last seen. When articles disagree (values more
--- than 1% apart) every distinct value is kept side by side and the row is flagged; the
--- headline value is the one most articles state (the latest on a tie), never an average.
+-- than 1% apart) every distinct value is kept side by side in stated_values and the row is
+-- flagged; nothing is ever averaged away. lowest_stated_usd and highest_stated_usd span every
+-- figure stated (highest null when one is open-ended).
+-- The headline value: for guidance, the latest statement (a company's newer plan supersedes
+-- its older one, and "raised from 75 to 85 bn" states the new value last); for actuals and
+-- consensus, the value most articles state, the latest on a tie.
+-- is_lower_bound marks an open-ended headline ("over 320 bn"): value_usd is its low end.
 
 with facts as (
     select * from stg_capex_facts
+),
+
+ordered_facts as (
+    select
+        *,
+        row_number() over (
+            partition by company, metric, basis, period
+            order by published_at, article_id, fact_index
+        ) as statement_order
+    from facts
 ),
 
 distinct_values as (
@@ -16,14 +31,18 @@ distinct_values as (
         period_kind,
         fiscal_year,
         fiscal_quarter,
+        prior_year_period,
+        previous_period,
         value_low_usd,
         value_high_usd,
         value_usd,
-        any_value(qualifier) as qualifier,
+        is_lower_bound,
+        arg_max(qualifier, statement_order) as qualifier,
         count(distinct article_id) as article_count,
         min(published_at) as first_seen_at,
-        max(published_at) as last_seen_at
-    from facts
+        max(published_at) as last_seen_at,
+        max(statement_order) as last_statement_order
+    from ordered_facts
     group by all
 ),
 
@@ -32,7 +51,10 @@ ranked as (
         *,
         row_number() over (
             partition by company, metric, basis, period
-            order by article_count desc, last_seen_at desc, value_usd desc
+            order by
+                case when basis = 'guidance' then last_statement_order end desc nulls last,
+                article_count desc,
+                last_statement_order desc
         ) as value_rank
     from distinct_values
 ),
@@ -43,17 +65,21 @@ per_key as (
         metric,
         basis,
         period,
-        any_value(period_kind) as period_kind,
-        any_value(fiscal_year) as fiscal_year,
-        any_value(fiscal_quarter) as fiscal_quarter,
-        sum(article_count) as statement_count,
+        cast(sum(article_count) as bigint) as statement_count,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         count(*) as distinct_value_count,
+        min(value_low_usd) as lowest_stated_usd,
+        case when bool_and(value_high_usd is not null) then max(value_high_usd) end
+            as highest_stated_usd,
         max(value_usd) > min(value_usd) * 1.01 as values_disagree,
         list(
-            {'value_low_usd': value_low_usd, 'value_high_usd': value_high_usd,
-             'article_count': article_count}
+            {
+                'value_low_usd': value_low_usd,
+                'value_high_usd': value_high_usd,
+                'value_usd': value_usd,
+                'article_count': article_count
+            }
             order by value_rank
         ) as stated_values
     from ranked
@@ -66,18 +92,23 @@ final as (
         per_key.metric,
         per_key.basis,
         per_key.period,
-        per_key.period_kind,
-        per_key.fiscal_year,
-        per_key.fiscal_quarter,
+        headline.period_kind,
+        headline.fiscal_year,
+        headline.fiscal_quarter,
+        headline.prior_year_period,
+        headline.previous_period,
         headline.value_usd,
         headline.value_low_usd,
         headline.value_high_usd,
+        headline.is_lower_bound,
         headline.qualifier,
         headline.article_count,
         per_key.statement_count,
         per_key.first_seen_at,
         per_key.last_seen_at,
         per_key.distinct_value_count,
+        per_key.lowest_stated_usd,
+        per_key.highest_stated_usd,
         per_key.values_disagree,
         per_key.stated_values
     from per_key

@@ -1,13 +1,18 @@
-"""The SQL models in `sql/`: one asset per file, upstream assets read from the SQL itself."""
+"""The SQL models in `sql/`: one asset per file, upstream assets read from the SQL itself,
+each checked against its contract in sql/contracts.yml as part of its materialisation."""
+
+from collections.abc import Iterator
 
 import dagster as dg
 
 from pipelines.defs.metadata import table_metadata
+from pipelines.defs.models.checks import check_results, check_specs
+from pipelines.defs.models.contracts import ModelContract, load_contracts
 from pipelines.defs.resources import WarehouseResource
 from pipelines.warehouse.models import SqlModel, build_model, load_models
 
 
-def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
+def _model_asset(model: SqlModel, contract: ModelContract | None) -> dg.AssetsDefinition:
     @dg.asset(
         name=model.name,
         deps=list(model.upstream),
@@ -17,14 +22,20 @@ def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
         pool="warehouse",
         automation_condition=dg.AutomationCondition.eager(),
         metadata={"sql_file": dg.MetadataValue.path(str(model.path))},
+        check_specs=check_specs(contract) if contract else None,
     )
-    def _build(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def _build(
+        warehouse: WarehouseResource,
+    ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
         with warehouse.connect() as con:
             build_model(con, model)
-            return dg.MaterializeResult(metadata=table_metadata(con, model.name))
+            yield dg.MaterializeResult(metadata=table_metadata(con, model.name))
+            if contract:
+                yield from check_results(con, contract)
 
     return _build
 
 
 def model_assets() -> list[dg.AssetsDefinition]:
-    return [_model_asset(model) for model in load_models()]
+    contracts = load_contracts()
+    return [_model_asset(model, contracts.get(model.name)) for model in load_models()]
