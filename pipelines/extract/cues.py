@@ -67,7 +67,8 @@ GENERIC_SUBJECT = re.compile(
     r"行业|业界|全球|整个|科技巨头们|大型科技公司|科技公司|超大规模|云厂商|美国科技|科技股|企业们"
     r"|客户|竞争对手|对手|同行|供应商"
 )
-EACH = re.compile(r"都|均|各自|各")
+# "都/均/各自" spread one figure over each company named; "平均" is not "均".
+EACH = re.compile(r"都|(?<!平)均|各自|各为|各达|各家")
 TOTAL = re.compile(r"合计|共计|总计|总和|总额|加起来|一共|合共|累计|总共")
 _RISES = "增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|成长|增|涨"
 _DECLINES = "下降|减少|下滑|降低|下跌|回落|缩减|降幅|衰退|减|降|跌"

@@ -305,6 +305,14 @@ def _row(fact: CapexFact) -> tuple:
             "谷歌今年的资本支出将大幅增加，达到750亿美元，股价随之下跌，市值蒸发1700亿美元。",
             [("GOOGL", "guidance", "2025", 75.0, 75.0)],
         ),
+        (
+            "2025-02-07",
+            "微软和Meta上季度资本支出合计达到370亿美元，高于分析师平均预期的350亿美元。",
+            [
+                ("META+MSFT", "actual", "2024Q4", 37.0, 37.0),
+                ("META+MSFT", "consensus", "2024Q4", 35.0, 35.0),
+            ],
+        ),
     ],
 )
 def test_extracts_facts(published: str, text: str, expected: list[tuple]) -> None:
