@@ -52,6 +52,7 @@ _PATTERN = re.compile(
     r"|本财年|本财政年度|本会计年度|当前财年|这一财年|该财年|上一财年|上个财年|上财年|下一财年|下个财年|下财年"
     r"|本季度|本财季|本季|该季度|该财季|当季|这一季度|这个季度|当前季度|上季度|上一季度|上个季度|上季(?!度)"
     r"|上财季|上一财季|上个财季|下季度|下一季度|下个季度|下财季|下一财季|下个财季)"
+    rf"(?:{_quarter_after_year('rq')})?"
 )
 
 _RELATIVE_YEARS = {
@@ -145,7 +146,8 @@ def _mention(m: re.Match[str]) -> PeriodMention | None:
         return PeriodMention(s, e, "prior_quarter", word=m.group())
     if m.group("same_last"):
         return PeriodMention(s, e, "same_last", word=m.group())
-    return PeriodMention(s, e, "relative", word=m.group("rel"))
+    # "去年第四季度": a relative year with a quarter in it.
+    return PeriodMention(s, e, "relative", quarter=_quarter_of(m, "rq"), word=m.group("rel"))
 
 
 def _year_or_quarter(s: int, e: int, year: int, quarter: int | None) -> PeriodMention:
@@ -257,13 +259,16 @@ def resolve(
         return None
     word = mention.word
     last_y, last_q = last_completed_quarter(published, fye)
+    year: int | None = None
     if word in _ANAPHORIC_YEARS and reference:
         # "2024财年…，上一财年为…": counted from the year the sentence is about.
-        return str(int(reference[:4]) + _RELATIVE_YEARS[word])
-    if word in _RELATIVE_YEARS:
+        year = int(reference[:4]) + _RELATIVE_YEARS[word]
+    elif word in _RELATIVE_YEARS:
         # After results, 本财年/下一财年 count from the fiscal year just reported on.
         base = last_y if results_article and "财" in word else fiscal_year_of(published, fye)
-        return str(base + _RELATIVE_YEARS[word])
+        year = base + _RELATIVE_YEARS[word]
+    if year is not None:
+        return f"{year}Q{mention.quarter}" if mention.quarter else str(year)
     if word in _LAST_QUARTER:
         return f"{last_y}Q{last_q}"
     if word in _REPORTED_QUARTER and results_article:

@@ -57,6 +57,9 @@ def _resolve_one(
         ("下一财年", date(2025, 7, 31), 6, False, None, "2027"),
         ("下一财年", date(2025, 7, 31), 6, True, None, "2026"),
         ("上一财年", date(2025, 7, 31), 6, False, None, "2025"),
+        ("去年第四季度", date(2025, 8, 15), 12, False, None, "2024Q4"),
+        ("今年一季度", date(2025, 8, 15), 12, False, None, "2025Q1"),
+        ("本财年第三财季", date(2025, 2, 7), 6, False, None, "2025Q3"),
         # Quarters relative to the article: 上财季 is the last one finished.
         ("上财季", date(2025, 2, 7), 6, False, None, "2025Q2"),
         ("上季度", date(2024, 11, 5), 12, False, None, "2024Q3"),
