@@ -13,6 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
+
+from pipelines.extract.facts import Qualifier
+
+T = TypeVar("T")
 
 # Digits with optional thousands groups ("1,000", "1 250") and a decimal part.
 _NUMBER = re.compile(r"\d+(?:[,，][0-9]{3}(?![0-9])|[ ][0-9]{3}(?![0-9]))*(?:\.\d+)?")
@@ -90,7 +95,7 @@ _PREFIX_CURRENCIES: tuple[tuple[str, str], ...] = (
     ("£", "GBP"),
 )
 # Checked longest first against the text right before / after an amount.
-_PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
+_PREFIX_QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
     ("最高可达", "up_to"),
     ("最多可达", "up_to"),
     ("不超过", "up_to"),
@@ -118,7 +123,7 @@ _PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("约", "approx"),
     ("近", "approx"),
 )
-_SUFFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
+_SUFFIX_QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
     ("左右", "approx"),
     ("上下", "approx"),
     ("以上", "over"),
@@ -142,7 +147,7 @@ class Amount:
     low: float
     high: float | None  # None when open-ended
     currency: str | None  # None when the text names none
-    qualifier: str
+    qualifier: Qualifier
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,7 @@ def _chinese_value(token: str) -> float | None:
     return float(value) if value else None
 
 
-def _starts(text: str, pos: int, options: tuple[tuple[str, object], ...]) -> tuple[str, object]:
+def _starts(text: str, pos: int, options: tuple[tuple[str, T], ...]) -> tuple[str, T | None]:
     for word, meaning in options:
         if text.startswith(word, pos):
             # English words need a boundary so "B" does not swallow "Blackwell".
@@ -238,10 +243,10 @@ def _piece_at(text: str, pos: int) -> _Piece | None:
     if currency is None:
         currency = _prefix_currency(text, pos)
     end = cursor if (word or word_c) else end
-    return _Piece(pos, end, value, magnitude, currency, more)  # type: ignore[arg-type]
+    return _Piece(pos, end, value, magnitude, currency, more)
 
 
-def _qualifier(text: str, start: int, end: int) -> str:
+def _qualifier(text: str, start: int, end: int) -> Qualifier:
     for word, meaning in _SUFFIX_QUALIFIERS:
         if text.startswith(word, end):
             return meaning

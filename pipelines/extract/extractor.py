@@ -38,7 +38,7 @@ from pipelines.extract.companies import (
     find_mentions,
     group_id,
 )
-from pipelines.extract.facts import CapexFact, Extraction, StatedGrowth
+from pipelines.extract.facts import Basis, CapexFact, Extraction, Field, StatedGrowth
 from pipelines.extract.normalize import normalize
 from pipelines.extract.periods import PeriodMention, find_periods, is_past, resolve, shift_period
 from pipelines.extract.segment import Span, clauses, sentences
@@ -67,7 +67,7 @@ class _Article:
 
 @dataclass
 class _Field:
-    name: str
+    name: Field
     original: str
     norm: str
     mentions: list[Mention]
@@ -86,7 +86,7 @@ class _Resolved:
     amount: Amount
     companies: list[str]
     period: str | None
-    basis: str
+    basis: Basis
     named_by: PeriodMention | None  # the phrase that dated it, None when carried over
 
 
@@ -135,7 +135,7 @@ def _carried_period(norm: str, previous: Span | None, sentence: Span) -> PeriodM
     return dated[-1] if dated else None
 
 
-def _make_field(name: str, original: str, table: CompanyTable) -> _Field:
+def _make_field(name: Field, original: str, table: CompanyTable) -> _Field:
     """Normalises once and indexes the mentions so each lookup later is a bisection."""
     norm = normalize(original)
     part = _Field(name, original, norm, find_mentions(norm, 0, len(norm), table))
@@ -418,7 +418,7 @@ def _basis(
     period: str,
     fye: int,
     article: _Article,
-) -> str:
+) -> Basis:
     for cue in consensus:
         inside = window[0] <= cue.start() and cue.end() <= window[1]
         if inside and _cue_governs(norm, cue, clause_spans, amount):
@@ -485,17 +485,17 @@ def _fact(
     company: str,
     amount: Amount,
     period: str,
-    basis: str,
+    basis: Basis,
 ) -> CapexFact:
     return CapexFact(
         article_id=article.article_id,
         company=company,
         metric="capex",
-        basis=basis,  # type: ignore[arg-type]
+        basis=basis,
         period=period,
         value_low_usd=amount.low,
         value_high_usd=amount.high,
-        qualifier=amount.qualifier,  # type: ignore[arg-type]
+        qualifier=amount.qualifier,
         **_source(part, sentence),
     )
 
@@ -549,7 +549,7 @@ def _read_growth(
                 article_id=article.article_id,
                 company=company,
                 metric="capex",
-                basis=basis,  # type: ignore[arg-type]
+                basis=basis,
                 from_period=from_period,
                 to_period=to_period,
                 growth_pct=value,
