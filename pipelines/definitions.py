@@ -22,6 +22,7 @@ from pipelines.defs.facts import assets as facts_assets
 from pipelines.defs.ingest import assets as ingest_assets
 from pipelines.defs.models.assets import model_assets
 from pipelines.defs.parse import assets as parse_assets
+from pipelines.defs.reports import assets as report_assets
 from pipelines.defs.resources import default_resources
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -29,6 +30,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 all_assets = [
     *dg.load_assets_from_modules([ingest_assets, parse_assets, facts_assets]),
     *model_assets(),
+    *dg.load_assets_from_modules([report_assets]),
 ]
 
 retry_policy = transient_failure_retries
