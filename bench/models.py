@@ -1,0 +1,88 @@
+"""The SQL models over a warehouse far bigger than the news will make: a million facts.
+
+The facts are synthetic and go straight into `capex_facts` (DuckDB generates them from
+`range`, so setting up takes a second, not a day of extraction): a few dozen companies,
+yearly and quarterly periods over a decade, every basis and qualifier, a third of them
+ranges, about three facts an article, published over ten years.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.warehouse.db import open_warehouse
+from pipelines.warehouse.models import build_model, in_build_order, load_models
+
+COMPANIES = 40
+FACTS_PER_ARTICLE = 3
+
+
+@dataclass(frozen=True)
+class ModelTiming:
+    name: str
+    seconds: float
+    rows: int
+
+
+@dataclass(frozen=True)
+class ModelsFigures:
+    facts: int
+    insert_seconds: float
+    models: list[ModelTiming]
+
+    @property
+    def build_seconds(self) -> float:
+        return sum(model.seconds for model in self.models)
+
+
+def insert_synthetic_facts(con, count: int) -> None:  # a DuckDB connection
+    """`count` plausible facts into capex_facts, generated inside DuckDB."""
+    con.execute(
+        f"""
+        insert into capex_facts
+        select
+            'isyn' || lpad(cast(i // {FACTS_PER_ARTICLE} as varchar), 9, '0') as article_id,
+            cast(i % {FACTS_PER_ARTICLE} as integer) as fact_index,
+            'company_' || cast(hash(i // {FACTS_PER_ARTICLE}) % {COMPANIES} as varchar),
+            'capex' as metric,
+            ['actual', 'guidance', 'consensus'][1 + cast(hash(i, 'basis') % 3 as integer)],
+            cast(2015 + hash(i, 'year') % 11 as varchar)
+                || case when hash(i, 'kind') % 2 = 0 then ''
+                        else 'Q' || cast(1 + hash(i, 'q') % 4 as varchar) end as period,
+            low as value_low_usd,
+            case when hash(i, 'range') % 3 = 0 then low * 1.15
+                 when hash(i, 'range') % 3 = 1 then low
+                 else null end as value_high_usd,
+            ['exact', 'approx', 'over', 'range'][1 + cast(hash(i, 'qual') % 4 as integer)],
+            '公司表示本期资本开支约为' || cast(round(low / 1e8) as varchar) || '亿美元。',
+            'body' as field,
+            0 as sentence_start,
+            20 as sentence_end,
+            'https://finance.sina.com.cn/stock/usstock/c/doc-isyn'
+                || cast(i // {FACTS_PER_ARTICLE} as varchar) || '.shtml' as url,
+            timestamptz '2015-01-01 00:00:00+08'
+                + to_seconds(cast(hash(i // {FACTS_PER_ARTICLE}) % 315360000 as bigint))
+        from (
+            select i, 1e9 + (hash(i, 'value') % 80000) * 1e6 as low
+            from range({count}) as r(i)
+        )
+        """
+    )
+
+
+def measure_models(workdir: Path, facts: int) -> ModelsFigures:
+    warehouse = workdir / "models" / "capex.duckdb"
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open_warehouse(warehouse) as con:
+        con.execute("set enable_progress_bar = false")  # keeps the benchmark's output readable
+        started = time.perf_counter()
+        insert_synthetic_facts(con, facts)
+        inserted = time.perf_counter() - started
+        timings = []
+        for model in in_build_order(load_models()):
+            started = time.perf_counter()
+            rows = build_model(con, model)
+            timings.append(ModelTiming(model.name, time.perf_counter() - started, rows))
+    return ModelsFigures(facts=facts, insert_seconds=inserted, models=timings)
