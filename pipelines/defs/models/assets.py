@@ -36,6 +36,7 @@ def _model_asset(model: SqlModel, contract: ModelContract | None) -> dg.AssetsDe
     return _build
 
 
-def model_assets() -> list[dg.AssetsDefinition]:
-    contracts = load_contracts()
+def model_assets(contracts: dict[str, ModelContract] | None = None) -> list[dg.AssetsDefinition]:
+    """One asset per SQL model, with the checks of its contract (sql/contracts.yml by default)."""
+    contracts = load_contracts() if contracts is None else contracts
     return [_model_asset(model, contracts.get(model.name)) for model in load_models()]
