@@ -132,6 +132,7 @@ _SUFFIX_QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
     ("以内", "up_to"),
 )
 _RANGE_MARKS = ("至", "到", "--", "-")
+_BETWEEN_MARKS = ("和", "与")
 # Characters an amount can start with; the scanner jumps between them.
 _CANDIDATE = re.compile(r"[0-9零一二两三四五六七八九十千百万]")
 _PREFIX_BY_WORD = dict(_PREFIX_QUALIFIERS)
@@ -301,12 +302,17 @@ def _assemble(text: str, first: _Piece, limit: int) -> tuple[Amount | None, int]
     """Joins a range partner when one follows, then applies magnitude, currency, qualifier."""
     second: _Piece | None = None
     cursor = _skip_spaces(text, first.end)
-    for mark in _RANGE_MARKS:
+    for mark in _RANGE_MARKS + _BETWEEN_MARKS:
         if text.startswith(mark, cursor):
             after = _skip_spaces(text, cursor + len(mark))
             if after < limit and (_is_number_start(text, after) or text[after] == "$"):
                 num_pos = after + 1 if text[after] == "$" else after
                 second = _piece_at(text, num_pos)
+            # "介于600亿和650亿美元之间": 和/与 join a range only inside 之间.
+            if mark in _BETWEEN_MARKS and second is not None:
+                closing = _skip_spaces(text, second.end)
+                if not text.startswith("之间", closing):
+                    second = None
             break
     if second is not None and (second.magnitude or second.currency) and not first.more:
         magnitude = first.magnitude or second.magnitude or 1.0

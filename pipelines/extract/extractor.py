@@ -316,8 +316,8 @@ def _companies_for(
 def _resolve_mention(article: _Article, part: _Field, index: int, amount: Amount) -> list[str]:
     mention = part.mentions[index]
     tickers = _members(article, part, index)
-    if not tickers:
-        return []
+    if not tickers or part.norm.startswith("等", mention.end):
+        return []  # "微软、谷歌等科技巨头": an open list is not a company or a group
     if len(tickers) == 1:
         return [tickers[0]]
     between = part.norm[mention.end : amount.start]

@@ -25,6 +25,7 @@ B = 1e9
         ("910亿—930亿美元", 91 * B, 93 * B, "USD", "range"),
         ("700-720亿美元", 70 * B, 72 * B, "USD", "range"),
         ("64～72億美元", 6.4 * B, 7.2 * B, "USD", "range"),
+        ("介于600亿和650亿美元之间", 60 * B, 65 * B, "USD", "range"),
         ("超过800亿美元", 80 * B, None, "USD", "over"),
         ("逾300亿美元", 30 * B, None, "USD", "over"),
         ("超600亿美元", 60 * B, None, "USD", "over"),
@@ -76,6 +77,11 @@ def test_amount_grammar(
 )
 def test_not_an_amount(text: str) -> None:
     assert find_amounts(normalize(text)) == []
+
+
+def test_and_joins_two_amounts_only_inside_zhijian() -> None:
+    amounts = find_amounts(normalize("微软为800亿美元和谷歌750亿美元"))
+    assert [a.qualifier for a in amounts] == ["exact", "exact"]
 
 
 def test_amount_span_covers_both_range_ends() -> None:
