@@ -81,7 +81,12 @@ def _alias_pattern(by_alias: dict[str, str]) -> re.Pattern[str]:
         if alias[-1].isascii() and alias[-1].isalnum():
             escaped += r"(?![A-Za-z])"
         parts.append(escaped)
-    return re.compile("|".join(parts)) if parts else re.compile(r"(?!)")
+    if not parts:
+        return re.compile(r"(?!)")
+    # A look-ahead on the possible first characters lets the scanner skip most positions
+    # without trying every alias there (tens of times faster on long text).
+    first_chars = "".join(sorted({re.escape(alias[0]) for alias in by_alias}))
+    return re.compile(f"(?=[{first_chars}])(?:{'|'.join(parts)})")
 
 
 @lru_cache(maxsize=1)

@@ -40,20 +40,22 @@ def _simplified_map(chars: set[str]) -> dict[str, str]:
     return {c: _char_cache[c] for c in chars}
 
 
-def _half_width(ch: str) -> str:
-    code = ord(ch)
-    if ch in _DASHES:
-        return "-"
-    if ch in _SPACES:
-        return " "
-    if 0xFF01 <= code <= 0xFF5E and ch not in _KEEP_FULL_WIDTH:
-        return chr(code - 0xFEE0)
-    return ch
+def _half_width_table() -> dict[int, str]:
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    for ch in _KEEP_FULL_WIDTH:
+        del table[ord(ch)]
+    # Dashes and tildes (full-width ones included) all become the range mark '-'.
+    table.update({ord(ch): "-" for ch in _DASHES})
+    table.update({ord(ch): " " for ch in _SPACES})
+    return table
+
+
+_HALF_WIDTH = _half_width_table()
 
 
 def normalize(text: str) -> str:
     """The text for matching; `len(normalize(t)) == len(t)` and offsets line up one to one."""
-    half = "".join(_half_width(c) for c in text)
+    half = text.translate(_HALF_WIDTH)
     cjk = {c for c in set(half) if ord(c) >= 0x2E80}
-    mapping = _simplified_map(cjk)
-    return "".join(mapping.get(c, c) for c in half)
+    changed = {ord(k): v for k, v in _simplified_map(cjk).items() if k != v}
+    return half.translate(changed) if changed else half
