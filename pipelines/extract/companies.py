@@ -131,13 +131,18 @@ def find_mentions(text: str, start: int, end: int, table: CompanyTable) -> list[
     ]
     others += [Mention(m.start(), m.end(), "plural") for m in _PLURAL.finditer(text, start, end)]
     others += [Mention(m.start(), m.end(), "pronoun") for m in _PRONOUN.finditer(text, start, end)]
-    taken = [(m.start, m.end) for m in merged]
-    for mention in others:
-        if not any(s < mention.end and mention.start < e for s, e in taken):
-            merged.append(mention)
-            taken.append((mention.start, mention.end))
-    merged.sort(key=lambda m: m.start)
-    return merged
+    # One sweep in text order; where two overlap, names win, then the longer phrase
+    # ("四家公司" over the "公司" inside it).
+    rank = {"alias": 0, "enumeration": 0, "group": 1, "plural": 2, "pronoun": 3}
+    candidates = sorted(merged + others, key=lambda m: (m.start, rank[m.kind], m.start - m.end))
+    kept: list[Mention] = []
+    for mention in candidates:
+        if kept and mention.start < kept[-1].end:
+            if rank[mention.kind] == 0 and rank[kept[-1].kind] > 0:
+                kept[-1] = mention  # a name never loses to a word that started just before it
+            continue
+        kept.append(mention)
+    return kept
 
 
 def group_id(tickers: tuple[str, ...] | list[str]) -> str:

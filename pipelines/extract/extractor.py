@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -114,12 +114,34 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
     article = _Article(article_id, published_at, table, results, enumerations)
     for part in (head, body):
         previous: Span | None = None
-        for sentence in sentences(part.norm):
-            if cues.HAS_CAPEX.search(part.norm, sentence.start, sentence.end):
-                carried = _carried_period(part.norm, previous, sentence)
-                _read_sentence(article, part, sentence, carried)
-            previous = sentence
+        for whole in sentences(part.norm):
+            for sentence in _reading_units(part.norm, whole):
+                if cues.HAS_CAPEX.search(part.norm, sentence.start, sentence.end):
+                    _read_sentence(article, part, sentence, previous)
+                previous = sentence
     return _merge(head, body)
+
+
+# Longer "sentences" (tables, text without stops) are read in pieces of whole clauses, which
+# keeps the work per character bounded: reading stays linear in the length of the article.
+MAX_SENTENCE_CHARS = 400
+
+
+def _reading_units(norm: str, sentence: Span) -> list[Span]:
+    if sentence.end - sentence.start <= MAX_SENTENCE_CHARS:
+        return [sentence]
+    units: list[Span] = []
+    start = sentence.start
+    for clause in clauses(norm, sentence):
+        if clause.end - start > MAX_SENTENCE_CHARS and clause.start > start:
+            units.append(Span(start, clause.start))
+            start = clause.start
+        while clause.end - start > MAX_SENTENCE_CHARS:  # one clause longer than the limit
+            units.append(Span(start, start + MAX_SENTENCE_CHARS))
+            start += MAX_SENTENCE_CHARS
+    if start < sentence.end:
+        units.append(Span(start, sentence.end))
+    return units
 
 
 def _carried_period(norm: str, previous: Span | None, sentence: Span) -> PeriodMention | None:
@@ -177,9 +199,7 @@ def _merge(head: _Field, body: _Field) -> Extraction:
 # --- one sentence --------------------------------------------------------------------------
 
 
-def _read_sentence(
-    article: _Article, part: _Field, sentence: Span, carried: PeriodMention | None
-) -> None:
+def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Span | None) -> None:
     norm = part.norm
     clause_spans = clauses(norm, sentence)
     asides = _parenthesised(norm, sentence)
@@ -189,8 +209,9 @@ def _read_sentence(
         if not any(s <= m.start() < t for s, t in asides)
     ]
     periods = find_periods(norm, sentence.start, sentence.end)
-    if not periods and carried is not None:
-        periods = [carried]
+    if not periods:
+        carried = _carried_period(norm, previous, sentence)
+        periods = [carried] if carried else []
     consensus = list(cues.CONSENSUS.finditer(norm, sentence.start, sentence.end))
     resolved: list[_Resolved] = []
     used_periods: set[int] = set()
@@ -230,13 +251,17 @@ def _read_sentence(
 def _parenthesised(norm: str, sentence: Span) -> list[tuple[int, int]]:
     """Spans inside brackets: an aside such as "（含融资租赁）" does not govern amounts."""
     spans, opened = [], None
-    for i in range(sentence.start, sentence.end):
+    for bracket in _BRACKET.finditer(norm, sentence.start, sentence.end):
+        i = bracket.start()
         if norm[i] in "（(" and opened is None:
             opened = i
         elif norm[i] in "）)" and opened is not None:
             spans.append((opened, i + 1))
             opened = None
     return spans
+
+
+_BRACKET = re.compile(r"[（()）]")
 
 
 def _clause_of(clause_spans: list[Span], position: int) -> Span:
@@ -290,7 +315,7 @@ def _companies_for(
     in_clause = [k for k in range(first, upto) if part.mentions[k].end <= amount.start]
     named = [k for k in in_clause if part.mentions[k].kind != "pronoun"]
     if named:
-        return _resolve_mention(article, part, named[-1], amount)
+        return _resolve_mention(article, part, named[-1], amount, sentence_start)
     if resolved:
         return resolved[-1].companies
     if not in_clause and cues.GENERIC_SUBJECT.search(part.norm, clause.start, amount.start):
@@ -310,20 +335,24 @@ def _companies_for(
     singular = pronoun is not None and part.norm[pronoun.start : pronoun.end] != "我们"
     if singular and mention.kind in ("enumeration", "group", "plural"):
         return []  # "公司"/"其" is one company: it cannot point back to several
-    return _resolve_mention(article, part, earlier, amount)
+    return _resolve_mention(article, part, earlier, amount, sentence_start)
 
 
-def _resolve_mention(article: _Article, part: _Field, index: int, amount: Amount) -> list[str]:
+def _resolve_mention(
+    article: _Article, part: _Field, index: int, amount: Amount, sentence_start: int
+) -> list[str]:
     mention = part.mentions[index]
     tickers = _members(article, part, index)
     if not tickers or part.norm.startswith("等", mention.end):
         return []  # "微软、谷歌等科技巨头": an open list is not a company or a group
     if len(tickers) == 1:
         return [tickers[0]]
-    between = part.norm[mention.end : amount.start]
+    # Only the words of this sentence can spread the figure over the members.
+    since = max(mention.end, sentence_start)
+    between = part.norm[since : amount.start]
     split = between.find("分别")
     if split >= 0:
-        offset = mention.end + split
+        offset = since + split
         index = len(find_amounts(part.norm, offset, amount.start))
         return [tickers[index]] if index < len(tickers) else []
     if cues.EACH.search(between) and not cues.TOTAL.search(between):
@@ -361,13 +390,24 @@ def _period_for(
     if resolved and resolved[-1].named_by is not None:
         # "微软上财季为…，Meta为…": the same phrase, read in this company's calendar.
         reference = _resolve(article, resolved[-1].named_by, fye, reference)
-    usable = [p for p in periods if p.end <= window[1] and _dates_amount(norm, p, window[1])]
-    inside = [p for p in usable if window[0] <= p.start]
-    chosen: PeriodMention | None = inside[-1] if inside else None
+    # Period phrases never overlap, so their ends are sorted like their starts.
+    upto = bisect_right([p.end for p in periods], window[1])
+    chosen: PeriodMention | None = None
+    for p in reversed(periods[:upto]):
+        if p.start < window[0]:
+            break
+        if _dates_amount(norm, p, window[1]):
+            chosen = p
+            break
     if chosen is None:
-        unused = [p for p in usable if p.start not in used]
-        if unused:
-            chosen = unused[0]
+        chosen = next(
+            (
+                p
+                for p in periods[:upto]
+                if p.start not in used and _dates_amount(norm, p, window[1])
+            ),
+            None,
+        )
     if chosen is None:
         return reference, None
     used.add(chosen.start)

@@ -99,3 +99,19 @@ def test_dense_megabyte_article_finishes_quickly() -> None:
     elapsed = time.perf_counter() - started
     assert len(result.facts) == 3  # the repeats collapse into three distinct facts
     assert elapsed < 5.0
+
+
+def test_megabyte_without_full_stops_finishes_quickly() -> None:
+    clause = "微软上财季资本支出为226亿美元，高于市场预期的208亿美元，"
+    body = clause * (1_000_000 // len(clause.encode("utf-8")) + 1)
+    started = time.perf_counter()
+    result = _extract_strictly(body)
+    assert time.perf_counter() - started < 5.0
+    assert len(result.facts) == 2
+
+
+def test_megabyte_of_pronouns_and_names_finishes_quickly() -> None:
+    body = "该公司与其他公司、四家公司和微软都表示，我们看好行业。" * 25_000
+    started = time.perf_counter()
+    _extract_strictly(body)
+    assert time.perf_counter() - started < 5.0
