@@ -85,17 +85,18 @@ def test_yoy_four_companies_and_amazon_quarter(samples, capsys) -> None:
 
 def test_guided_growth_amazon_2025_against_2024(samples, capsys) -> None:
     warehouse, _ = samples
-    row = _one(
+    amazon = _one(
         warehouse,
-        "select * from capex_guided_growth where company = 'AMZN' and period = '2025'",
+        "select guidance_usd, prior_period, prior_actual_usd, growth from capex_guided_growth "
+        "where company = 'AMZN' and period = '2025'",
         capsys,
     )
-    assert (row["guidance_usd"], row["prior_period"], row["prior_actual_usd"]) == (
-        100 * BILLION,
-        "2024",
-        83 * BILLION,
-    )
-    assert row["growth"] == pytest.approx(0.205, abs=0.001)
+    assert amazon == {
+        "guidance_usd": 100 * BILLION,
+        "prior_period": "2024",
+        "prior_actual_usd": 83 * BILLION,
+        "growth": pytest.approx(0.205, abs=0.001),
+    }
     # The four companies' "over 320 bn" gives at least +30%, flagged as a lower bound.
     group = _one(warehouse, f"select * from capex_guided_growth where company = '{GROUP}'", capsys)
     assert group["is_lower_bound"] and group["growth_high"] is None
@@ -104,18 +105,21 @@ def test_guided_growth_amazon_2025_against_2024(samples, capsys) -> None:
 
 def test_surprise_amazon_fourth_quarter(samples, capsys) -> None:
     warehouse, _ = samples
-    row = _one(
+    rows = _query(
         warehouse,
-        "select * from capex_surprise where company = 'AMZN' and basis = 'actual'",
+        "select period, value_usd, consensus_usd, surprise, versus_consensus "
+        "from capex_surprise where company = 'AMZN' and basis = 'actual'",
         capsys,
     )
-    assert (row["period"], row["value_usd"], row["consensus_usd"]) == (
-        "2024Q4",
-        27.8 * BILLION,
-        22.3 * BILLION,
-    )
-    assert row["surprise"] == pytest.approx(0.247, abs=0.001)
-    assert row["versus_consensus"] == "above"
+    assert rows == [
+        {
+            "period": "2024Q4",
+            "value_usd": 27.8 * BILLION,
+            "consensus_usd": 22.3 * BILLION,
+            "surprise": pytest.approx(0.247, abs=0.001),
+            "versus_consensus": "above",
+        }
+    ]
 
 
 def test_reconciliation_the_seed_63_percent_agrees(samples, capsys) -> None:
