@@ -61,6 +61,9 @@ NEW_SPENDING = re.compile(r"投资|投入|建设|项目|收购|入股|砸")
 # A clause that only sets the topic for the clauses after it.
 TOPIC_END = re.compile(r"(?:方面|而言|来看|上看|来说)\s*[，,：:]?\s*$")
 CONVERSION = re.compile(r"(?:约合|折合|相当于)(?:人民币|美元|新台币|港元|港币)?\s?$")
+# A plain verb between "资本支出" and its amount: the sentence states a level.
+LEVEL_LINK = re.compile(r"(?:的)?(?:为|达到|达|是|录得|高达|总计|合计)?(?:约|近|超过|逾)?")
+ASIDE = re.compile(r"（[^（）]{0,40}）|\([^()]{0,40}\)")
 # A clause that starts with these restates or breaks down a figure instead of stating one.
 DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
 GENERIC_SUBJECT = re.compile(

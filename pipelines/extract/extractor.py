@@ -63,6 +63,8 @@ class _Article:
     table: CompanyTable
     results: bool
     enumerations: list[Mention]  # from the body, for group words in the title
+    reported: PeriodMention | None = None  # the quarter a results article reports, if named
+    reported_in: str = ""  # the normalised text that mention sits in
 
 
 @dataclass
@@ -112,6 +114,8 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
     results = bool(cues.RESULTS.search(body.norm) or cues.RESULTS.search(head.norm))
     enumerations = [m for m in body.mentions if m.kind == "enumeration"]
     article = _Article(article_id, published_at, table, results, enumerations)
+    if results:
+        article.reported_in, article.reported = _reported_quarter(head.norm, body.norm)
     for part in (head, body):
         previous: Span | None = None
         for whole in sentences(part.norm):
@@ -142,6 +146,17 @@ def _reading_units(norm: str, sentence: Span) -> list[Span]:
     if start < sentence.end:
         units.append(Span(start, sentence.end))
     return units
+
+
+def _reported_quarter(title: str, body: str) -> tuple[str, PeriodMention | None]:
+    """The quarter a results article is about: the first one its headline or opening
+    paragraph names ("Alphabet Q4营收不及预期", "Meta公布2024年第四季度财报")."""
+    opening = body.split("\n", 1)[0]
+    for text in (title, opening):
+        for mention in find_periods(text):
+            if mention.quarter is not None:
+                return text, mention
+    return "", None
 
 
 def _carried_period(norm: str, previous: Span | None, sentence: Span) -> PeriodMention | None:
@@ -237,6 +252,12 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Sp
             continue
         fye = article.table.fiscal_year_end_month(companies[0])
         period, named_by = _period_for(article, norm, periods, window, resolved, used_periods, fye)
+        if (
+            period is None
+            and named_by is None
+            and _states_reported_level(norm, terms, clause, amount)
+        ):
+            period = _resolve_reported(article, fye)
         if period is None:
             continue
         basis = _basis(norm, consensus, clause_spans, window, amount, period, fye, article)
@@ -246,6 +267,9 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Sp
         for company in companies:
             part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
     _read_growth(article, part, sentence, clause_spans, terms, periods, resolved)
+
+
+_BRACKET = re.compile(r"[（()）]")
 
 
 def _parenthesised(norm: str, sentence: Span) -> list[tuple[int, int]]:
@@ -259,9 +283,6 @@ def _parenthesised(norm: str, sentence: Span) -> list[tuple[int, int]]:
             spans.append((opened, i + 1))
             opened = None
     return spans
-
-
-_BRACKET = re.compile(r"[（()）]")
 
 
 def _clause_of(clause_spans: list[Span], position: int) -> Span:
@@ -423,6 +444,28 @@ def _period_for(
         if dated:
             reference = _resolve(article, dated[-1], fye, None)
     return _resolve(article, chosen, fye, reference), chosen
+
+
+def _states_reported_level(norm: str, terms: list[_Term], clause: Span, amount: Amount) -> bool:
+    """An undated "资本支出为140亿美元" in a results article states the reported quarter's
+    figure: capex named right before the amount, linked by a plain verb, with no forward or
+    comparison word in the clause."""
+    before = [t for t in terms if clause.start <= t.start and t.end <= amount.start]
+    if not before or not before[-1].capex:
+        return False
+    if (
+        cues.GUIDANCE_CUE.search(norm, clause.start, amount.start)
+        or "将" in norm[clause.start : amount.start]
+    ):
+        return False
+    link = cues.ASIDE.sub("", norm[before[-1].end : amount.start]).strip()
+    return cues.LEVEL_LINK.fullmatch(link) is not None
+
+
+def _resolve_reported(article: _Article, fye: int) -> str | None:
+    if article.reported is None:
+        return None
+    return _resolve(article, article.reported, fye, None)
 
 
 def _dates_amount(norm: str, period: PeriodMention, amount_start: int) -> bool:
