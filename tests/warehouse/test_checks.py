@@ -64,8 +64,19 @@ def _built(result: dg.ExecuteInProcessResult) -> set[str]:
     }
 
 
-def test_every_model_has_a_contract() -> None:
-    assert {model.name for model in load_models()} == set(load_contracts())
+def test_every_model_has_a_contract_checked_by_the_assets_capex_run_materialises() -> None:
+    from pipelines.definitions import all_assets
+
+    contracts = load_contracts()
+    assert {model.name for model in load_models()} == set(contracts)
+    declared = {
+        (key.asset_key.to_user_string(), key.name)
+        for asset in all_assets
+        for key in asset.check_keys
+    }
+    for name, contract in contracts.items():
+        checks = {"schema", "unique_key"} | {rule.name for rule in contract.rules}
+        assert {(name, check) for check in checks} <= declared
 
 
 @pytest.fixture(scope="module")
