@@ -227,7 +227,11 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Sp
     if not periods:
         carried = _carried_period(norm, previous, sentence)
         periods = [carried] if carried else []
-    consensus = list(cues.CONSENSUS.finditer(norm, sentence.start, sentence.end))
+    consensus = [
+        cue
+        for cue in cues.CONSENSUS.finditer(norm, sentence.start, sentence.end)
+        if not _names_a_company(part, cue)
+    ]
     resolved: list[_Resolved] = []
     used_periods: set[int] = set()
     window_start = sentence.start
@@ -540,6 +544,13 @@ def _forecast_for_ended_period(
     if not clause.start <= amount.start < clause.end:
         return False
     return cues.GUIDANCE_CUE.search(norm, clause.start, named_by.start) is not None
+
+
+def _names_a_company(part: _Field, cue: re.Match[str]) -> bool:
+    """ "市场竞争加剧下公司预计…": a company between the source word and the verb makes the
+    forecast the company's own."""
+    first = bisect_left(part.starts, cue.start())
+    return first < len(part.starts) and part.starts[first] < cue.end()
 
 
 def _cue_governs(norm: str, cue: re.Match[str], clause_spans: list[Span], amount: Amount) -> bool:

@@ -318,6 +318,11 @@ def _row(fact: CapexFact) -> tuple:
             "Meta公布了2024年第四季度财报。\n在数据中心方面，公司资本支出为148亿美元。",
             [("META", "actual", "2024Q4", 14.8, 14.8)],
         ),
+        (
+            "2025-02-07",
+            "市场竞争加剧下Meta预计今年资本支出将达到650亿美元。",
+            [("META", "guidance", "2025", 65.0, 65.0)],
+        ),
     ],
 )
 def test_extracts_facts(published: str, text: str, expected: list[tuple]) -> None:
@@ -357,6 +362,7 @@ def test_extracts_facts(published: str, text: str, expected: list[tuple]) -> Non
         ("2025-02-07", "甲骨文资本支出飙升，公司计划今年在星际之门项目上投资1000亿美元。"),
         ("2025-02-07", "三家公司将在星际之门项目上投资5000亿美元，这将推高甲骨文今年的资本支出。"),
         ("2025-02-07", "微软、谷歌等科技巨头今年资本支出合计将超过3000亿美元。"),
+        ("2025-02-07", "在激烈的市场竞争中公司预计今年资本支出将达到650亿美元。"),
     ],
 )
 def test_no_capex_fact(published: str, text: str) -> None:

@@ -88,15 +88,19 @@ def test_degenerate_inputs() -> None:
         assert _extract_strictly(body).facts == []
 
 
+# Speed is measured in CPU time of this process, so other work on a busy machine does not
+# make these tests flaky; the bounds are generous, the real numbers belong in benchmarks.
+
+
 def test_dense_megabyte_article_finishes_quickly() -> None:
     sentence = (
         "微软、谷歌和亚马逊第四季度资本支出合计为1,234.5亿美元，"
         "高于市场预期的1200亿美元，上年同期为900亿美元。"
     )
     body = "\n".join([sentence] * (1_000_000 // len(sentence.encode("utf-8")) + 1))
-    started = time.perf_counter()
+    started = time.process_time()
     result = extract(body, published_at=PUBLISHED, article_id="big")
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(result.facts) == 3  # the repeats collapse into three distinct facts
     assert elapsed < 5.0
 
@@ -104,14 +108,14 @@ def test_dense_megabyte_article_finishes_quickly() -> None:
 def test_megabyte_without_full_stops_finishes_quickly() -> None:
     clause = "微软上财季资本支出为226亿美元，高于市场预期的208亿美元，"
     body = clause * (1_000_000 // len(clause.encode("utf-8")) + 1)
-    started = time.perf_counter()
+    started = time.process_time()
     result = _extract_strictly(body)
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 5.0
     assert len(result.facts) == 2
 
 
 def test_megabyte_of_pronouns_and_names_finishes_quickly() -> None:
     body = "该公司与其他公司、四家公司和微软都表示，我们看好行业。" * 25_000
-    started = time.perf_counter()
+    started = time.process_time()
     _extract_strictly(body)
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 5.0
