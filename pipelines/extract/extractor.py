@@ -264,9 +264,15 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Sp
             period = _resolve_reported(article, fye)
         if period is None:
             continue
-        basis = _basis(norm, consensus, clause_spans, window, amount, period, fye, article)
-        if basis == "actual" and _forecast_for_ended_period(norm, clause_spans, named_by, amount):
-            basis = "guidance"
+        after_actual = bool(resolved) and resolved[-1].basis == "actual"
+        basis = _basis(norm, consensus, clause_spans, window, amount, after_actual)
+        if basis is None:
+            ended = is_past(period, fye, article.published.date())
+            forecast = _forecast_for_ended_period(norm, clause_spans, named_by, amount)
+            introduced = cues.GUIDANCE_BEFORE.search(
+                norm, max(clause.start, amount.start - 8), amount.start
+            )
+            basis = "actual" if ended and not forecast and not introduced else "guidance"
         resolved.append(_Resolved(amount, companies, period, basis, named_by))
         for company in companies:
             part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
@@ -502,17 +508,16 @@ def _basis(
     clause_spans: list[Span],
     window: tuple[int, int],
     amount: Amount,
-    period: str,
-    fye: int,
-    article: _Article,
-) -> Basis:
+    after_actual: bool,
+) -> Basis | None:
+    """Consensus when a consensus cue governs the amount; None leaves it to the period."""
     for cue in consensus:
         inside = window[0] <= cue.start() and cue.end() <= window[1]
         if inside and _cue_governs(norm, cue, clause_spans, amount):
             return "consensus"
-    if _expectation_beside_actual(norm, clause_spans, window, amount):
+    if after_actual and _expectation_beside_actual(norm, clause_spans, window, amount):
         return "consensus"
-    return "actual" if is_past(period, fye, article.published.date()) else "guidance"
+    return None
 
 
 def _expectation_beside_actual(
