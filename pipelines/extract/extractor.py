@@ -64,7 +64,6 @@ class _Article:
     results: bool
     enumerations: list[Mention]  # from the body, for group words in the title
     reported: PeriodMention | None = None  # the quarter a results article reports, if named
-    reported_in: str = ""  # the normalised text that mention sits in
 
 
 @dataclass
@@ -115,7 +114,7 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
     enumerations = [m for m in body.mentions if m.kind == "enumeration"]
     article = _Article(article_id, published_at, table, results, enumerations)
     if results:
-        article.reported_in, article.reported = _reported_quarter(head.norm, body.norm)
+        article.reported = _reported_quarter(head.norm, body.norm)
     for part in (head, body):
         previous: Span | None = None
         for whole in sentences(part.norm):
@@ -148,15 +147,15 @@ def _reading_units(norm: str, sentence: Span) -> list[Span]:
     return units
 
 
-def _reported_quarter(title: str, body: str) -> tuple[str, PeriodMention | None]:
+def _reported_quarter(title: str, body: str) -> PeriodMention | None:
     """The quarter a results article is about: the first one its headline or opening
     paragraph names ("Alphabet Q4营收不及预期", "Meta公布2024年第四季度财报")."""
-    opening = body.split("\n", 1)[0]
+    opening = body[: body.find("\n")] if "\n" in body else body
     for text in (title, opening):
         for mention in find_periods(text):
             if mention.quarter is not None:
-                return text, mention
-    return "", None
+                return mention
+    return None
 
 
 def _carried_period(norm: str, previous: Span | None, sentence: Span) -> PeriodMention | None:
@@ -265,14 +264,9 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Sp
         if period is None:
             continue
         after_actual = bool(resolved) and resolved[-1].basis == "actual"
-        basis = _basis(norm, consensus, clause_spans, window, amount, after_actual)
-        if basis is None:
-            ended = is_past(period, fye, article.published.date())
-            forecast = _forecast_for_ended_period(norm, clause_spans, named_by, amount)
-            introduced = cues.GUIDANCE_BEFORE.search(
-                norm, max(clause.start, amount.start - 8), amount.start
-            )
-            basis = "actual" if ended and not forecast and not introduced else "guidance"
+        basis = _basis(norm, consensus, clause_spans, window, amount, after_actual) or (
+            _own_basis(article, norm, clause_spans, amount, period, named_by, fye)
+        )
         resolved.append(_Resolved(amount, companies, period, basis, named_by))
         for company in companies:
             part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
@@ -518,6 +512,28 @@ def _basis(
     if after_actual and _expectation_beside_actual(norm, clause_spans, window, amount):
         return "consensus"
     return None
+
+
+def _own_basis(
+    article: _Article,
+    norm: str,
+    clause_spans: list[Span],
+    amount: Amount,
+    period: str,
+    named_by: PeriodMention | None,
+    fye: int,
+) -> Basis:
+    """The company's own figure: actual once its period has ended, unless the company's
+    forecast or earlier outlook is what introduces it."""
+    if not is_past(period, fye, article.published.date()):
+        return "guidance"
+    if _forecast_for_ended_period(norm, clause_spans, named_by, amount):
+        return "guidance"
+    clause = _clause_of(clause_spans, amount.start)
+    introduced = cues.GUIDANCE_BEFORE.search(
+        norm, max(clause.start, amount.start - 8), amount.start
+    )
+    return "guidance" if introduced else "actual"
 
 
 def _expectation_beside_actual(
