@@ -7,19 +7,10 @@
 -- its older one, and "raised from 75 to 85 bn" states the new value last); for actuals and
 -- consensus, the value most articles state, the latest on a tie.
 -- is_lower_bound marks an open-ended headline ("over 320 bn"): value_usd is its low end.
+-- prior_year_period and previous_period name the periods the marts compare it with.
 
 with facts as (
     select * from stg_capex_facts
-),
-
-ordered_facts as (
-    select
-        *,
-        row_number() over (
-            partition by company, metric, basis, period
-            order by published_at, article_id, fact_index
-        ) as statement_order
-    from facts
 ),
 
 distinct_values as (
@@ -28,22 +19,25 @@ distinct_values as (
         metric,
         basis,
         period,
-        period_kind,
-        fiscal_year,
-        fiscal_quarter,
-        prior_year_period,
-        previous_period,
         value_low_usd,
         value_high_usd,
-        value_usd,
-        is_lower_bound,
-        arg_max(qualifier, statement_order) as qualifier,
+        any_value(value_usd) as value_usd,
+        any_value(is_lower_bound) as is_lower_bound,
+        any_value(period_kind) as period_kind,
+        any_value(fiscal_year) as fiscal_year,
+        any_value(fiscal_quarter) as fiscal_quarter,
+        -- the last statement of this value: by publication time, then position in the text
+        max({'published_at': published_at, 'article_id': article_id, 'fact_index': fact_index})
+            as last_statement,
+        arg_max(
+            qualifier,
+            {'published_at': published_at, 'article_id': article_id, 'fact_index': fact_index}
+        ) as qualifier,
         count(distinct article_id) as article_count,
         min(published_at) as first_seen_at,
-        max(published_at) as last_seen_at,
-        max(statement_order) as last_statement_order
-    from ordered_facts
-    group by all
+        max(published_at) as last_seen_at
+    from facts
+    group by company, metric, basis, period, value_low_usd, value_high_usd
 ),
 
 ranked as (
@@ -52,9 +46,9 @@ ranked as (
         row_number() over (
             partition by company, metric, basis, period
             order by
-                case when basis = 'guidance' then last_statement_order end desc nulls last,
+                case when basis = 'guidance' then last_statement end desc nulls last,
                 article_count desc,
-                last_statement_order desc
+                last_statement desc
         ) as value_rank
     from distinct_values
 ),
@@ -95,8 +89,15 @@ final as (
         headline.period_kind,
         headline.fiscal_year,
         headline.fiscal_quarter,
-        headline.prior_year_period,
-        headline.previous_period,
+        case
+            when headline.period_kind = 'year' then cast(headline.fiscal_year - 1 as varchar)
+            else cast(headline.fiscal_year - 1 as varchar) || 'Q' || headline.fiscal_quarter
+        end as prior_year_period,
+        case
+            when headline.period_kind = 'year' then cast(headline.fiscal_year - 1 as varchar)
+            when headline.fiscal_quarter = 1 then cast(headline.fiscal_year - 1 as varchar) || 'Q4'
+            else cast(headline.fiscal_year as varchar) || 'Q' || (headline.fiscal_quarter - 1)
+        end as previous_period,
         headline.value_usd,
         headline.value_low_usd,
         headline.value_high_usd,
