@@ -1,9 +1,10 @@
 """The SQL models over a warehouse far bigger than the news will make: a million facts.
 
 The facts are synthetic and go straight into `capex_facts` (DuckDB generates them from
-`range`, so setting up takes a second, not a day of extraction): a few dozen companies,
+`range`, so setting up takes seconds, not a day of extraction): a few dozen companies,
 yearly and quarterly periods over a decade, every basis and qualifier, a third of them
-ranges, about three facts an article, published over ten years.
+ranges and a third open-ended, three facts an article, published over ten years, each
+figure repeated by many articles and revised now and then, as the news does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pipelines.warehouse.models import build_model, in_build_order, load_models
 
 COMPANIES = 40
 FACTS_PER_ARTICLE = 3
+VALUE_VARIANTS = 8
+DECADE_SECONDS = 10 * 365 * 86400
 
 
 @dataclass(frozen=True)
@@ -38,35 +41,54 @@ class ModelsFigures:
 
 
 def insert_synthetic_facts(con, count: int) -> None:  # a DuckDB connection
-    """`count` plausible facts into capex_facts, generated inside DuckDB."""
+    """`count` plausible facts into capex_facts, generated inside DuckDB.
+
+    News repeats figures: each (company, basis, period) has one value at a time, revised
+    VALUE_VARIANTS times over the decade, and every article of a time states that time's.
+    """
     con.execute(
         f"""
         insert into capex_facts
         select
-            'isyn' || lpad(cast(i // {FACTS_PER_ARTICLE} as varchar), 9, '0') as article_id,
-            cast(i % {FACTS_PER_ARTICLE} as integer) as fact_index,
-            'company_' || cast(hash(i // {FACTS_PER_ARTICLE}) % {COMPANIES} as varchar),
+            article_id,
+            fact_index,
+            company,
             'capex' as metric,
-            ['actual', 'guidance', 'consensus'][1 + cast(hash(i, 'basis') % 3 as integer)],
-            cast(2015 + hash(i, 'year') % 11 as varchar)
-                || case when hash(i, 'kind') % 2 = 0 then ''
-                        else 'Q' || cast(1 + hash(i, 'q') % 4 as varchar) end as period,
+            basis,
+            period,
             low as value_low_usd,
-            case when hash(i, 'range') % 3 = 0 then low * 1.15
-                 when hash(i, 'range') % 3 = 1 then low
+            case when range_kind = 0 then low * 1.15
+                 when range_kind = 1 then low
                  else null end as value_high_usd,
             ['exact', 'approx', 'over', 'range'][1 + cast(hash(i, 'qual') % 4 as integer)],
             '公司表示本期资本开支约为' || cast(round(low / 1e8) as varchar) || '亿美元。',
             'body' as field,
             0 as sentence_start,
             20 as sentence_end,
-            'https://finance.sina.com.cn/stock/usstock/c/doc-isyn'
-                || cast(i // {FACTS_PER_ARTICLE} as varchar) || '.shtml' as url,
-            timestamptz '2015-01-01 00:00:00+08'
-                + to_seconds(cast(hash(i // {FACTS_PER_ARTICLE}) % 315360000 as bigint))
+            'https://finance.sina.com.cn/stock/usstock/c/doc-' || article_id || '.shtml' as url,
+            timestamptz '2015-01-01 00:00:00+08' + to_seconds(seconds) as published_at
         from (
-            select i, 1e9 + (hash(i, 'value') % 80000) * 1e6 as low
-            from range({count}) as r(i)
+            select
+                *,
+                (1e9 + hash(company, basis, period) % 80000 * 1e6)
+                    * (1 + seconds * {VALUE_VARIANTS} // {DECADE_SECONDS} / 100) as low
+            from (
+                select
+                    i,
+                    'isyn' || lpad(cast(i // {FACTS_PER_ARTICLE} as varchar), 9, '0')
+                        as article_id,
+                    cast(i % {FACTS_PER_ARTICLE} as integer) as fact_index,
+                    'company_' || cast(hash(i // {FACTS_PER_ARTICLE}) % {COMPANIES} as varchar)
+                        as company,
+                    ['actual', 'guidance', 'consensus'][1 + cast(hash(i, 'basis') % 3 as integer)]
+                        as basis,
+                    cast(2015 + hash(i, 'year') % 11 as varchar)
+                        || case when hash(i, 'kind') % 2 = 0 then ''
+                                else 'Q' || cast(1 + hash(i, 'q') % 4 as varchar) end as period,
+                    hash(i, 'range') % 3 as range_kind,
+                    cast(hash(i // {FACTS_PER_ARTICLE}) % {DECADE_SECONDS} as bigint) as seconds
+                from range({count}) as r(i)
+            )
         )
         """
     )

@@ -203,6 +203,13 @@ def _scales(scales: list[ScaleFigures]) -> list[str]:
                 f"{run.pipeline_seconds:,.1f} | {run.articles / run.wall_seconds:,.1f} | "
                 f"{_mb(run.peak_rss_bytes)} | {run.list_requests:,} | {run.page_requests:,} |"
             )
+    changed = [
+        f"- **{scale.full.articles:,} articles: the parser or extractor changed between the "
+        "full run and the rerun** (the code was edited meanwhile), so the rerun re-read "
+        "articles and is not a no-op; rerun the benchmark on unchanging code."
+        for scale in scales
+        if scale.full.code_versions != scale.rerun.code_versions
+    ]
     counts = [
         f"- {scale.full.articles:,} articles: "
         + ", ".join(f"{table} {rows:,}" for table, rows in scale.rerun.counts.items())
@@ -219,13 +226,16 @@ def _scales(scales: list[ScaleFigures]) -> list[str]:
         f"{RATE_LIMIT:,.0f}/s, {CONCURRENCY} connections, allowlist 127.0.0.1. Wall time is "
         "the child process's, start to exit (interpreter and imports included); pipeline "
         "time is the run_pipeline calls alone; peak RSS is the child's (wait4). The server "
-        "runs in the parent process and counts the requests.",
+        "runs in the parent process (its roll items built once, see bench/endtoend.py) and "
+        "counts the requests.",
         "",
         "| Articles | Run | Days | Wall s | Pipeline s | Articles/s (wall) | Peak RSS "
         "| List requests | Page requests |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "",
+        *changed,
+        *([""] if changed else []),
         "Rows in the warehouse after the runs:",
         "",
         *counts,
