@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         "--date",
         help="Beijing date to ingest, YYYY-MM-DD (default: today); folders are read whole",
     )
+    run.add_argument(
+        "--until", help="with --date, backfill every Beijing day up to this one (YYYY-MM-DD)"
+    )
     run.set_defaults(handler=_run)
 
     sql = commands.add_parser("sql", help="query the warehouse (read-only)")
@@ -79,24 +82,37 @@ def _run(args: argparse.Namespace) -> int:
         raise UserError("--source archive needs --archive PATH (a folder of saved articles)")
     if args.archive is not None and not args.archive.exists():
         raise UserError(f"archive folder not found: {args.archive}")
-    day = args.date or datetime.now(BEIJING).date().isoformat()
-    try:
-        datetime.strptime(day, "%Y-%m-%d")
-    except ValueError:
-        raise UserError(f"--date must look like 2025-02-07, not {day!r}") from None
-    print(f"capex: running the pipeline on {args.source} articles for {day}", file=sys.stderr)
-    try:
-        report = run_pipeline(
-            source=args.source, archive=args.archive, warehouse=args.warehouse, partition=day
-        )
-    except RunFailed as error:
-        print(f"capex: the run failed: {error}", file=sys.stderr)
-        return 1
+    days = _days(args.date, args.until)
+    for day in days:
+        print(f"capex: running the pipeline on {args.source} articles for {day}", file=sys.stderr)
+        try:
+            report = run_pipeline(
+                source=args.source, archive=args.archive, warehouse=args.warehouse, partition=day
+            )
+        except RunFailed as error:
+            print(f"capex: the run for {day} failed: {error}", file=sys.stderr)
+            return 1
+        if args.source != "live":
+            break  # a folder is read whole whatever the day, so one run covers the range
     for line in [*report.built, *summary_lines(args.warehouse)]:
         print(line)
     for line in report.failed_checks:
         print(f"capex: {line}", file=sys.stderr)
     return 1 if report.blocking_failure else 0
+
+
+def _days(first: str | None, last: str | None) -> list[str]:
+    """The Beijing days a run covers: --date (default today) through --until, inclusive."""
+    try:
+        start = date.fromisoformat(first) if first else datetime.now(BEIJING).date()
+        end = date.fromisoformat(last) if last else start
+    except ValueError as error:
+        raise UserError(f"dates must look like 2025-02-07 ({error})") from None
+    if last and not first:
+        raise UserError("--until needs --date (the first day of the range)")
+    if end < start:
+        raise UserError(f"--until {end} is before --date {start}")
+    return [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
 
 
 # --- sql --------------------------------------------------------------------------------

@@ -97,3 +97,29 @@ def test_an_unreachable_site_fails_fast_naming_the_offline_sources(
     monkeypatch.setenv("CAPEX_ALLOWED_HOSTS", "127.0.0.1")
     with pytest.raises(RunFailed, match="--source samples"):
         run_pipeline(source="live", archive=None, warehouse=tmp_path / "w.duckdb", partition=DAY)
+
+
+def test_backfill_of_a_date_range_from_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import timedelta
+
+    from pipelines.cli import main
+    from tests.support.replay_server import fixture_articles
+
+    next_day = FIXTURE_DAY + timedelta(days=1)
+    with ReplayServer([*fixture_articles(FIXTURE_DAY), *fixture_articles(next_day)]) as server:
+        monkeypatch.setenv("CAPEX_ROLL_URL", server.roll_url)
+        monkeypatch.setenv("CAPEX_ALLOWED_HOSTS", "127.0.0.1")
+        monkeypatch.setenv("CAPEX_RATE_LIMIT", "200")
+        warehouse = tmp_path / "capex.duckdb"
+        code = main(
+            ["run", "--warehouse", str(warehouse), "--date", DAY, "--until", next_day.isoformat()]
+        )
+        assert code == 0, capsys.readouterr().err
+        listed = {a.article_id for a in server.articles()}
+    by_day = _rows(
+        warehouse, "select partition_date::varchar, count(*) from article_index group by 1"
+    )
+    assert dict(by_day) == {DAY: 6, next_day.isoformat(): 6}
+    assert {row[0] for row in _rows(warehouse, "select article_id from articles")} == listed
