@@ -24,6 +24,9 @@ OTHER = (
 )
 TERMS = re.compile(rf"(?P<capex>{CAPEX})|(?P<other>{OTHER})")
 HAS_CAPEX = re.compile(CAPEX)
+# Checked on the raw text before anything else: every capex word above starts with 资本 (資本
+# in Traditional script) or "cap" in some case or width, so text without these has no fact.
+MAY_NAME_CAPEX = re.compile(r"资本|資本|(?i:cap|ｃａｐ)")
 
 BROKERS = (
     r"|摩根士丹利|大摩|高盛|摩根大通|小摩|美银|美国银行|花旗|瑞银|巴克莱|德银|德意志银行|杰富瑞"

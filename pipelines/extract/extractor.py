@@ -107,6 +107,8 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
     if published_at.tzinfo is not None:
         # Relative words ("今年", "上季度") are read on the Beijing calendar day.
         published_at = published_at.astimezone(BEIJING)
+    if not (cues.MAY_NAME_CAPEX.search(text) or cues.MAY_NAME_CAPEX.search(title)):
+        return Extraction()  # most articles never mention capex: skip all the reading
     table = default_table()
     body = _make_field("body", text, table)
     head = _make_field("title", title, table)

@@ -23,23 +23,6 @@ def _t2s():
     return OpenCC("t2s")
 
 
-_char_cache: dict[str, str] = {}
-
-
-def _simplified_map(chars: set[str]) -> dict[str, str]:
-    """One Simplified character for each Traditional one, converting only unseen characters."""
-    todo = sorted(c for c in chars if c not in _char_cache)
-    if todo:
-        converted = _t2s().convert("".join(todo))
-        if len(converted) == len(todo):
-            pairs = zip(todo, converted, strict=True)
-        else:  # a phrase rule changed the length: fall back to one character at a time
-            pairs = ((c, _t2s().convert(c)) for c in todo)
-        for original, simple in pairs:
-            _char_cache[original] = simple if len(simple) == 1 else original
-    return {c: _char_cache[c] for c in chars}
-
-
 def _half_width_table() -> dict[int, str]:
     table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
     for ch in _KEEP_FULL_WIDTH:
@@ -50,12 +33,30 @@ def _half_width_table() -> dict[int, str]:
     return table
 
 
-_HALF_WIDTH = _half_width_table()
+# One table for everything: the half-width forms, plus every Traditional character met so far
+# with its Simplified form. Each character is converted once, the first time a text holds it,
+# so normalising is a set difference and one str.translate per text.
+_TABLE: dict[int, str] = _half_width_table()
+_SEEN: set[str] = {chr(code) for code in _TABLE}
+
+
+def _learn(chars: set[str]) -> None:
+    todo = sorted(c for c in chars if ord(c) >= 0x2E80)
+    if todo:
+        converted = _t2s().convert("".join(todo))
+        if len(converted) == len(todo):
+            pairs = zip(todo, converted, strict=True)
+        else:  # a phrase rule changed the length: fall back to one character at a time
+            pairs = ((c, _t2s().convert(c)) for c in todo)
+        for original, simple in pairs:
+            if len(simple) == 1 and simple != original:
+                _TABLE[ord(original)] = simple
+    _SEEN.update(chars)
 
 
 def normalize(text: str) -> str:
     """The text for matching; `len(normalize(t)) == len(t)` and offsets line up one to one."""
-    half = text.translate(_HALF_WIDTH)
-    cjk = {c for c in set(half) if ord(c) >= 0x2E80}
-    changed = {ord(k): v for k, v in _simplified_map(cjk).items() if k != v}
-    return half.translate(changed) if changed else half
+    unseen = set(text) - _SEEN
+    if unseen:
+        _learn(unseen)
+    return text.translate(_TABLE)

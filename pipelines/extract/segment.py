@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-_SENTENCE_END = set("。！？!?；;\n")
-# Closing quotes and brackets after a full stop still belong to the sentence.
-_CLOSERS = set("”’」』）)\"'》】")
-_CLAUSE_BREAK = set("，,：:")
+_CLAUSE_BREAK = re.compile("[，,：:]")
 
 
 @dataclass(frozen=True)
@@ -16,12 +14,17 @@ class Span:
     end: int
 
 
+# A stop and the closing quotes or brackets right after it (which still belong to the sentence).
+_STOP = re.compile(r"[。！？!?；;\n][”’」』）)\"'》】]*")
+
+
 def _trimmed(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end) if end > start else None
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    start += len(piece) - len(piece.lstrip())
+    return Span(start, start + len(stripped))
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -29,17 +32,11 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     end = len(text) if end is None else end
     spans: list[Span] = []
     begin = start
-    i = start
-    while i < end:
-        ch = text[i]
-        i += 1
-        if ch in _SENTENCE_END:
-            while i < end and text[i] in _CLOSERS:
-                i += 1
-            span = _trimmed(text, begin, i)
-            if span:
-                spans.append(span)
-            begin = i
+    for stop in _STOP.finditer(text, start, end):
+        span = _trimmed(text, begin, stop.end())
+        if span:
+            spans.append(span)
+        begin = stop.end()
     span = _trimmed(text, begin, end)
     if span:
         spans.append(span)
@@ -50,16 +47,10 @@ def clauses(text: str, sentence: Span) -> list[Span]:
     """Clauses of one sentence, split at ，：; a comma between digits is a thousands mark."""
     spans: list[Span] = []
     begin = sentence.start
-    for i in range(sentence.start, sentence.end):
-        ch = text[i]
-        if ch not in _CLAUSE_BREAK:
-            continue
-        if (
-            ch in ",，"
-            and 0 < i < len(text) - 1
-            and text[i - 1].isdigit()
-            and text[i + 1].isdigit()
-        ):
+    for mark in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end):
+        i = mark.start()
+        thousands = text[i] in ",，" and 0 < i < len(text) - 1
+        if thousands and text[i - 1].isdigit() and text[i + 1].isdigit():
             continue
         spans.append(Span(begin, i + 1))
         begin = i + 1
