@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = Results(
         command=shlex.join(["python", "-m", "bench", *argv]),
         corpus=where,
+        revision=_revision(),
         load_before=os.getloadavg(),
     )
     started = time.perf_counter()
@@ -99,6 +101,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(render(results), encoding="utf-8")
     _say(f"wrote {args.out}")
     return 0
+
+
+def _revision() -> str:
+    """The commit measured, and whether the code differed from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "pipelines", "sql", "bench")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" with uncommitted changes in pipelines/, sql/ or bench/" if dirty else "")
 
 
 def _say(message: str) -> None:
