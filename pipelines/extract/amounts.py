@@ -131,10 +131,37 @@ _SUFFIX_QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
     ("以下", "up_to"),
     ("以内", "up_to"),
 )
+
+
+def _english(word: str) -> str:
+    # English words need a boundary so "B" does not swallow "Blackwell".
+    escaped = re.escape(word)
+    return escaped + "(?![A-Za-z])" if word[-1].isascii() and word[-1].isalpha() else escaped
+
+
+_MAGNITUDE_BY_WORD = dict(_MAGNITUDES)
+_SUFFIX_BY_WORD = dict(_SUFFIX_CURRENCIES)
+_PREFIX_LAST_CHARS = {word[-1] for word, _ in _PREFIX_CURRENCIES}
+# What may follow a number, in the order the grammar reads it: up to two spaces, 多, a
+# magnitude, spaces, 多, a currency. Alternatives are literals tried longest first.
+_TAIL = re.compile(
+    r" {0,2}(?P<more>多)?"
+    rf"(?:(?P<magnitude>{'|'.join(_english(w) for w, _ in _MAGNITUDES)}) {{0,2}}(?P<more2>多)?)?"
+    rf"(?P<currency>{'|'.join(_english(w) for w, _ in _SUFFIX_CURRENCIES)})?"
+)
 _RANGE_MARKS = ("至", "到", "--", "-")
 _BETWEEN_MARKS = ("和", "与")
-# Characters an amount can start with; the scanner jumps between them.
-_CANDIDATE = re.compile(r"[0-9零一二两三四五六七八九十千百万]")
+# Where an amount can start (what _is_number_start accepts), and only where the number is
+# followed by what can make it money (多, a magnitude, a currency, a range mark) or comes
+# after a currency sign: years, counts and percentages never reach the Python code.
+_AFTER_NUMBER = "多万千百十亿tbmnBMTUd美人港日欧英韩令新台卢澳加瑞元至到和与-"
+_CANDIDATE = re.compile(
+    rf"(?<![\d.])\d(?=[\d.,， ]{{0,24}}[{_AFTER_NUMBER}])"
+    r"|(?:(?<=[$¥￥€£币B])|(?<=[$¥￥€£币B] )|(?<=[$¥￥€£币B]  ))(?<![\d.])\d"
+    r"|(?<=[逾超过近约达到为])[千百万]"
+    rf"|(?<![零一二两三四五六七八九十百千])[一二两三四五六七八九十]"
+    rf"(?=[零一二两三四五六七八九十百千]{{0,7}}[{_AFTER_NUMBER}])"
+)
 _PREFIX_BY_WORD = dict(_PREFIX_QUALIFIERS)
 _LONGEST_PREFIX = max(len(word) for word in _PREFIX_BY_WORD)
 
@@ -173,18 +200,6 @@ def _chinese_value(token: str) -> float | None:
     return float(value) if value else None
 
 
-def _starts(text: str, pos: int, options: tuple[tuple[str, T], ...]) -> tuple[str, T | None]:
-    for word, meaning in options:
-        if text.startswith(word, pos):
-            # English words need a boundary so "B" does not swallow "Blackwell".
-            if word[-1].isascii() and word[-1].isalpha():
-                after = pos + len(word)
-                if after < len(text) and text[after].isascii() and text[after].isalpha():
-                    continue
-            return word, meaning
-    return "", None
-
-
 def _skip_spaces(text: str, pos: int, limit: int = 2) -> int:
     while limit and pos < len(text) and text[pos] == " ":
         pos += 1
@@ -196,6 +211,8 @@ def _prefix_currency(text: str, start: int) -> str | None:
     pos = start
     while pos > 0 and text[pos - 1] == " " and start - pos < 2:
         pos -= 1
+    if pos == 0 or text[pos - 1] not in _PREFIX_LAST_CHARS:
+        return None  # the usual case (a year, a count): no currency sign before the number
     for word, currency in _PREFIX_CURRENCIES:
         if text.endswith(word, max(0, pos - len(word)), pos):
             return currency
@@ -228,22 +245,15 @@ def _piece_at(text: str, pos: int) -> _Piece | None:
     if number is None:
         return None
     end, value = number
-    cursor = _skip_spaces(text, end)
-    more = text.startswith("多", cursor)
-    if more:
-        cursor += 1
-    word, magnitude = _starts(text, cursor, _MAGNITUDES)
-    if word:
-        cursor = _skip_spaces(text, cursor + len(word))
-        if not more and text.startswith("多", cursor):
-            more = True
-            cursor += 1
-    word_c, currency = _starts(text, cursor, _SUFFIX_CURRENCIES)
-    if word_c:
-        cursor += len(word_c)
-    if currency is None:
-        currency = _prefix_currency(text, pos)
-    end = cursor if (word or word_c) else end
+    tail = _TAIL.match(text, end)
+    if tail is None:  # cannot happen: every part of the tail is optional
+        return None
+    more = bool(tail.group("more") or tail.group("more2"))
+    magnitude_word, currency_word = tail.group("magnitude"), tail.group("currency")
+    magnitude = _MAGNITUDE_BY_WORD[magnitude_word] if magnitude_word else None
+    currency = _SUFFIX_BY_WORD[currency_word] if currency_word else _prefix_currency(text, pos)
+    if magnitude_word or currency_word:
+        end = tail.end()
     return _Piece(pos, end, value, magnitude, currency, more)
 
 
@@ -287,7 +297,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     resume = start
     for candidate in _CANDIDATE.finditer(text, start, end):
         i = candidate.start()
-        if i < resume or not _is_number_start(text, i):
+        if i < resume:
             continue
         first = _piece_at(text, i)
         if first is None:

@@ -8,6 +8,17 @@ from __future__ import annotations
 
 import re
 
+
+def _starting_with(*alternations: str, extra: str = "") -> str:
+    """A look-ahead on the first characters of literal alternatives: with it the scanner skips
+    most positions of the text at once instead of trying every word at each (several times
+    faster on long text). Alternatives that start with a group give theirs through `extra`."""
+    chars = set(extra)
+    for alternation in alternations:
+        chars |= {word[0] for word in alternation.split("|") if word and word[0] not in "(\\["}
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
+
+
 CAPEX = (
     r"资本支出|资本开支|资本性支出|资本性开支|资本投资支出"
     r"|(?<![A-Za-z])(?:[Cc]ap[Ee]x|CAPEX|[Cc]apital (?:expenditures?|spending))(?![A-Za-z])"
@@ -22,7 +33,9 @@ OTHER = (
     r"|赔偿|和解|罚金|拨款|补助|现金储备|现金"
     r"|(?<![A-Za-z])(?:revenue|sales|profit|income|expenses?|buybacks?|backlog)"
 )
-TERMS = re.compile(rf"(?P<capex>{CAPEX})|(?P<other>{OTHER})")
+TERMS = re.compile(
+    _starting_with(CAPEX, OTHER, extra="Ccrspieb") + rf"(?:(?P<capex>{CAPEX})|(?P<other>{OTHER}))"
+)
 HAS_CAPEX = re.compile(CAPEX)
 # Checked on the raw text before anything else: every capex word above starts with 资本 (資本
 # in Traditional script) or "cap" in some case or width, so text without these has no fact.
@@ -41,9 +54,9 @@ SOURCE = (
 EXPECT = r"预期|预计|预估|估计|预测|估算|期望|预料|认为|平均|共识|consensus|estimate"
 COMPARE_WORDS = r"高于|低于|超过|超出|超|不及|逊于|好于|优于|大于|小于|胜过|跑赢|符合|对比|相比"
 CONSENSUS = re.compile(
-    rf"(?:{SOURCE})[^，。；,;：:]{{0,12}}?(?:{EXPECT})"
+    _starting_with(SOURCE, COMPARE_WORDS) + rf"(?:(?:{SOURCE})[^，。；,;：:]{{0,12}}?(?:{EXPECT})"
     # "高于预期的132亿美元": an expectation with no named source, right before an amount.
-    rf"|(?P<bare>(?:{COMPARE_WORDS})(?:此前|之前|外界)?(?:的)?(?:预期|预估|预测|预计))"
+    rf"|(?P<bare>(?:{COMPARE_WORDS})(?:此前|之前|外界)?(?:的)?(?:预期|预估|预测|预计)))"
 )
 COMPARISON = re.compile(rf"(?:{COMPARE_WORDS})[^，,]{{0,2}}$")
 # A period introduced by these is the base of a comparison ("较2023年", "从2024年的…").
@@ -83,7 +96,8 @@ TOTAL = re.compile(r"合计|共计|总计|总和|总额|加起来|一共|合共|
 _RISES = "增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|成长|增|涨"
 _DECLINES = "下降|减少|下滑|降低|下跌|回落|缩减|降幅|衰退|减|降|跌"
 GROWTH = re.compile(
-    r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年|年|季)?"
+    _starting_with("同|环|较|比|年|季|大|显|明|分", _RISES, _DECLINES)
+    + r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年|年|季)?"
     r"(?:大幅|显著|明显|分别)?"
     rf"(?P<verb>{_RISES}|{_DECLINES})"
     r"(?:了|为|达)?(?:约|近|超过|超|逾|将近|接近|大约)?\s?(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%"

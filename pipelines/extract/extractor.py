@@ -197,17 +197,23 @@ def _make_field(name: Field, original: str, table: CompanyTable) -> _Field:
 def _merge(head: _Field, body: _Field) -> Extraction:
     """Title facts first; a title fact the body repeats is kept only once."""
     result = Extraction(skipped_non_usd=head.skipped_non_usd + body.skipped_non_usd)
+    body_keys = [f.key() for f in body.facts]
+    repeated = set(body_keys)
     seen: set[tuple[object, ...]] = set()
-    body_keys = {f.key() for f in body.facts}
-    for fact in head.facts + body.facts:
-        if fact.key() in seen or (fact.field == "title" and fact.key() in body_keys):
-            continue
-        seen.add(fact.key())
-        result.facts.append(fact)
+    for fact in head.facts:
+        key = fact.key()
+        if key not in seen and key not in repeated:
+            seen.add(key)
+            result.facts.append(fact)
+    for fact, key in zip(body.facts, body_keys, strict=True):
+        if key not in seen:
+            seen.add(key)
+            result.facts.append(fact)
     seen_growth: set[tuple[object, ...]] = set()
     for growth in head.growth + body.growth:
-        if growth.key() not in seen_growth:
-            seen_growth.add(growth.key())
+        key = growth.key()
+        if key not in seen_growth:
+            seen_growth.add(key)
             result.growth.append(growth)
     return result
 

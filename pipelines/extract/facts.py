@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from typing import Any, ClassVar, Literal
 
 Basis = Literal["actual", "guidance", "consensus"]
@@ -20,10 +22,15 @@ class _Stated:
     basis: Basis
 
     _KEY: ClassVar[tuple[str, ...]] = ()
+    _key_of: ClassVar[Callable[[Any], tuple[Any, ...]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._key_of = attrgetter("company", "metric", "basis", *cls._KEY)
 
     def key(self) -> tuple[Any, ...]:
         """What makes two statements the same (used to drop exact repeats in an article)."""
-        return tuple(getattr(self, name) for name in ("company", "metric", "basis", *self._KEY))
+        return self._key_of(self)
 
 
 @dataclass(frozen=True)

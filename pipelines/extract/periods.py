@@ -33,7 +33,11 @@ def _quarter_after_year(tag: str) -> str:
     )
 
 
+# The characters a period phrase can start with (see each alternative below): a look-ahead on
+# them lets the scanner skip most positions without trying every alternative there.
+_STARTS = "0-9FQTYHy财第一二三四此前上下去全整今本明来当这该年截未过近几数多每到至最"
 _PATTERN = re.compile(
+    rf"(?=[{_STARTS}])(?:"
     # A year followed by a span: the year alone would misdate the amount.
     rf"(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
     rf"|(?P<span>{_YEAR_RANGE}|{_SPAN_WORDS})"
@@ -52,7 +56,7 @@ _PATTERN = re.compile(
     r"|本财年|本财政年度|本会计年度|当前财年|这一财年|该财年|上一财年|上个财年|上财年|下一财年|下个财年|下财年"
     r"|本季度|本财季|本季|该季度|该财季|当季|这一季度|这个季度|当前季度|上季度|上一季度|上个季度|上季(?!度)"
     r"|上财季|上一财季|上个财季|下季度|下一季度|下个季度|下财季|下一财季|下个财季)"
-    rf"(?:{_quarter_after_year('rq')})?"
+    rf"(?:{_quarter_after_year('rq')})?)"
 )
 
 _RELATIVE_YEARS = {
