@@ -95,11 +95,18 @@ def default_table() -> CompanyTable:
 
 
 # Words between two names that make them one enumeration.
-_JOINERS = re.compile(r"(?:\s|、|和|与|及|以及|跟|同|还有|and|&|/)*")
+_JOINERS = re.compile(r"(?:\s|,|、|和|与|及|以及|跟|同|还有|and|&|/)*")
 _NUMERALS = {**CHINESE_DIGITS, "十": 10}
 _GROUP = re.compile(
     r"(?P<n>[两二三四五六七八九十])(?:家|大|个)?(?:美国|美股|科技|云计算|云|AI)?"
     r"(?:科技巨头|巨头|大厂|科技公司|公司|企业|云厂商|云服务商|超大规模企业|厂商)"
+)
+# Names the press gives the four largest US cloud spenders, read as those four even when the
+# article never lists them. Other counts ("七巨头") need an enumeration to point back to.
+_BIG_FOUR = ("AMZN", "GOOGL", "META", "MSFT")
+_BIG_FOUR_NAMES = re.compile(
+    r"(?:美国|美股)?科技四巨头|四大(?:美国|美股)?(?:科技巨头|科技公司|云厂商|云计算巨头|云计算厂商"
+    r"|云服务商|云巨头|超大规模云服务商|超大规模云厂商|超大规模企业|超大规模公司|超大规模运营商)"
 )
 _PLURAL = re.compile(r"这些公司|这些巨头|巨头们|他们|它们|这几家公司|上述公司|上述企业")
 _PRONOUN = re.compile(
@@ -125,7 +132,12 @@ def find_mentions(text: str, start: int, end: int, table: CompanyTable) -> list[
                 merged[-1] = Mention(last.start, mention.end, kind, tickers)
                 continue
         merged.append(mention)
+    # Named groups first: where "四大云厂商" is also a plain count, the name wins the tie.
     others = [
+        Mention(m.start(), m.end(), "group", _BIG_FOUR, size=4)
+        for m in _BIG_FOUR_NAMES.finditer(text, start, end)
+    ]
+    others += [
         Mention(m.start(), m.end(), "group", size=_NUMERALS[m.group("n")])
         for m in _GROUP.finditer(text, start, end)
     ]

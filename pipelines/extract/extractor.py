@@ -40,7 +40,14 @@ from pipelines.extract.companies import (
 )
 from pipelines.extract.facts import Basis, CapexFact, Extraction, Field, StatedGrowth
 from pipelines.extract.normalize import normalize
-from pipelines.extract.periods import PeriodMention, find_periods, is_past, resolve, shift_period
+from pipelines.extract.periods import (
+    DATED_KINDS,
+    PeriodMention,
+    find_periods,
+    is_past,
+    resolve,
+    shift_period,
+)
 from pipelines.extract.segment import Span, clauses, sentences
 
 _log = logging.getLogger(__name__)
@@ -168,7 +175,7 @@ def _carried_period(norm: str, previous: Span | None, sentence: Span) -> PeriodM
     dated = [
         p
         for p in find_periods(norm, previous.start, previous.end)
-        if p.kind in ("year", "quarter", "relative", "full_year")
+        if p.kind in DATED_KINDS or p.kind == "full_year"
     ]
     return dated[-1] if dated else None
 
@@ -186,6 +193,8 @@ def _make_field(name: Field, original: str, table: CompanyTable) -> _Field:
             latest_by_size[len(mention.tickers)] = latest = mention.tickers
         elif mention.kind == "group" and mention.size in latest_by_size:
             part.members[index] = latest_by_size[mention.size]
+        elif mention.kind == "group" and mention.tickers:
+            part.members[index] = mention.tickers  # a named group ("四大云厂商") nobody listed
         elif mention.kind == "plural" and latest:
             part.members[index] = latest
         if mention.kind != "pronoun":
@@ -402,7 +411,7 @@ def _members(article: _Article, part: _Field, index: int) -> tuple[str, ...]:
     if part.name == "title" and mention.kind == "group":
         # A headline's "四巨头" points forward to the companies the body lists.
         sized = [m for m in article.enumerations if len(m.tickers) == mention.size]
-        return sized[0].tickers if sized else ()
+        return sized[0].tickers if sized else mention.tickers
     return ()
 
 
@@ -448,11 +457,7 @@ def _period_for(
         return None, chosen
     if chosen.kind in ("same_last", "prior_quarter") and reference is None:
         # 上年同期/前一季 with nothing dated yet: count from the last period named before it.
-        dated = [
-            p
-            for p in periods
-            if p.kind in ("year", "quarter", "relative") and p.end <= chosen.start
-        ]
+        dated = [p for p in periods if p.kind in DATED_KINDS and p.end <= chosen.start]
         if dated:
             reference = _resolve(article, dated[-1], fye, None)
     return _resolve(article, chosen, fye, reference), chosen

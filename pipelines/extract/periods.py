@@ -36,8 +36,16 @@ def _quarter_after_year(tag: str) -> str:
 # The characters a period phrase can start with (see each alternative below): a look-ahead on
 # them lets the scanner skip most positions without trying every alternative there.
 _STARTS = "0-9FQTYHy财第一二三四此前上下去全整今本明来当这该年截未过近几数多每到至最"
+# "截至2024年12月31日的三个月", "截至9月底的季度", "截至6月30日的2025财年": the quarter or
+# fiscal year that ends in the month named.
+_ENDING = (
+    r"截至\s?(?:(?P<end_year>(?:19|20)\d{2})\s?年)?\s?(?P<end_month>1[0-2]|0?[1-9])\s?月"
+    r"(?:\s?[0-3]?\d\s?日|底|末)?(?:止|为止)?(?:的|之)?"
+    r"(?:(?P<end_quarter>三个月|3个月|(?:第[一二三四1-4](?:个)?)?(?:财季|财政季度|季度|季))"
+    r"|(?:(?P<end_fy>(?:19|20)\d{2})\s?)?(?:财年|财政年度|会计年度|年度|十二个月|12个月))"
+)
 _PATTERN = re.compile(
-    rf"(?=[{_STARTS}])(?:"
+    rf"(?=[{_STARTS}])(?:(?P<ending>{_ENDING})|"
     # A year followed by a span: the year alone would misdate the amount.
     rf"(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
     rf"|(?P<span>{_YEAR_RANGE}|{_SPAN_WORDS})"
@@ -91,10 +99,14 @@ _LAST_QUARTER = {"上季度", "上一季度", "上个季度", "上季", "上财�
 _NEXT_QUARTER = {"下季度", "下一季度", "下个季度", "下财季", "下一财季", "下个财季"}
 
 
+# Kinds that name a period on their own (not a span, not one counted from another period).
+DATED_KINDS = frozenset({"year", "quarter", "relative", "ending_quarter", "ending_year"})
+
+
 @dataclass(frozen=True)
 class PeriodMention:
-    """A period phrase; `kind`: year, quarter, relative, full_year, prior_quarter, same_last
-    or span."""
+    """A period phrase; `kind`: year, quarter, relative, full_year, prior_quarter, same_last,
+    ending_quarter, ending_year (the quarter or fiscal year ending in `month`) or span."""
 
     start: int
     end: int
@@ -102,6 +114,7 @@ class PeriodMention:
     year: int | None = None
     quarter: int | None = None
     word: str = ""
+    month: int | None = None  # the month a "截至…月" period ends in
 
 
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
@@ -124,6 +137,12 @@ def _quarter_of(m: re.Match[str], tag: str) -> int | None:
 
 def _mention(m: re.Match[str]) -> PeriodMention | None:
     s, e = m.start(), m.end()
+    if m.group("end_fy"):
+        return PeriodMention(s, e, "year", int(m.group("end_fy")))  # the year is named outright
+    if m.group("ending"):
+        kind = "ending_quarter" if m.group("end_quarter") else "ending_year"
+        year = int(m.group("end_year")) if m.group("end_year") else None
+        return PeriodMention(s, e, kind, year, month=int(m.group("end_month")))
     if m.group("span_year") or m.group("span"):
         return PeriodMention(s, e, "span", word=m.group())
     if m.group("fy"):
@@ -226,6 +245,19 @@ def _nearest_year_for_quarter(quarter: int, published: date, fiscal_year_end_mon
     )
 
 
+def _ending_in(mention: PeriodMention, month: int, published: date, fye: int) -> str:
+    """The quarter or fiscal year ending in `month`: of the year named, else of the latest such
+    month-end not after publication."""
+    year = mention.year
+    if year is None:
+        year = published.year if month < published.month else published.year - 1
+    day = date(year, month, 1)
+    if mention.kind == "ending_year":
+        return str(fiscal_year_of(day, fye))
+    fiscal_year, quarter = fiscal_quarter_of(day, fye)
+    return f"{fiscal_year}Q{quarter}"
+
+
 def resolve(
     mention: PeriodMention,
     *,
@@ -240,6 +272,8 @@ def resolve(
     In a results article 本季度 means the quarter just reported; elsewhere the current one.
     """
     fye = fiscal_year_end_month
+    if mention.month is not None:
+        return _ending_in(mention, mention.month, published, fye)
     if mention.kind == "year" and mention.year is not None:
         return str(mention.year)
     if mention.kind == "quarter" and mention.quarter is not None:

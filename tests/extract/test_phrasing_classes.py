@@ -1,0 +1,131 @@
+"""Classes of phrasing met in articles the extractor had not seen: each class with several
+sentences of our own (other companies, years, Traditional script) and near-misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extract.test_extractor import _facts, _run
+
+BIG_FOUR = "AMZN+GOOGL+META+MSFT"
+
+
+def _growth(text: str, published: str) -> list[tuple]:
+    growth = _run(text, published).growth
+    return [(g.company, g.basis, g.from_period, g.to_period, g.growth_pct) for g in growth]
+
+
+# --- "截至…月" names the quarter or fiscal year ending that month ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2024-11-02",
+            "亚马逊在截至9月底的季度里资本开支为226亿美元。",
+            [("AMZN", "actual", "2024Q3", 22.6, 22.6)],
+        ),
+        (
+            "2026-01-29",
+            "截至2025年12月31日的三个月，Meta的资本支出为221亿美元。",
+            [("META", "actual", "2025Q4", 22.1, 22.1)],
+        ),
+        (
+            # Microsoft's fiscal year ends in June: the quarter to March is its third.
+            "2025-05-02",
+            "微軟截至3月的季度資本支出為214億美元。",
+            [("MSFT", "actual", "2025Q3", 21.4, 21.4)],
+        ),
+        (
+            "2024-08-01",
+            "微软截至6月30日的财年资本支出为557亿美元。",
+            [("MSFT", "actual", "2024", 55.7, 55.7)],
+        ),
+        (
+            "2025-03-01",
+            "英伟达截至1月26日的2025财年资本支出为32亿美元。",
+            [("NVDA", "actual", "2025", 3.2, 3.2)],
+        ),
+        (
+            # Apple's year ends in September: the quarter to December opens fiscal 2025.
+            "2025-02-01",
+            "苹果在截至12月28日的第一财季资本支出为29亿美元。",
+            [("AAPL", "actual", "2025Q1", 2.9, 2.9)],
+        ),
+    ],
+)
+def test_period_ending_in_a_month(published: str, text: str, expected: list[tuple]) -> None:
+    assert _facts(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text"),
+    [
+        ("2025-02-07", "截至目前，谷歌的资本支出为140亿美元。"),
+        ("2025-02-07", "截至发稿，亚马逊的资本开支为300亿美元。"),
+        ("2025-02-07", "截至12月，甲骨文的员工人数有所减少，资本支出增长。"),
+    ],
+)
+def test_up_to_now_is_not_a_period(published: str, text: str) -> None:
+    assert _facts(text, published) == []
+
+
+# --- named groups and English-comma lists ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-02-08",
+            "四大科技巨头今年的资本支出合计将超过3200亿美元。",
+            [(BIG_FOUR, "guidance", "2025", 320.0, None)],
+        ),
+        (
+            "2026-02-06",
+            "四大雲計算巨頭今年資本開支合計約6500億美元。",
+            [(BIG_FOUR, "guidance", "2026", 650.0, 650.0)],
+        ),
+        (
+            "2025-10-31",
+            "分析师预计，四大超大规模云服务商明年的资本支出将达到5000亿美元。",
+            [(BIG_FOUR, "consensus", "2026", 500.0, 500.0)],
+        ),
+        (
+            "2025-02-08",
+            "科技四巨头去年的资本开支合计为2300亿美元。",
+            [(BIG_FOUR, "actual", "2024", 230.0, 230.0)],
+        ),
+        (
+            "2025-02-08",
+            "Microsoft, Alphabet, Amazon and Meta表示，今年资本支出合计将超过3000亿美元。",
+            [(BIG_FOUR, "guidance", "2025", 300.0, None)],
+        ),
+        (
+            "2025-02-08",
+            "微軟、Alphabet、亞馬遜與Meta今年資本支出合計將超過3000億美元。",
+            [(BIG_FOUR, "guidance", "2025", 300.0, None)],
+        ),
+        (
+            # An enumeration of four, when there is one, says who the four are.
+            "2025-02-08",
+            "苹果、微软、谷歌和亚马逊都在加码，四大科技巨头今年合计将超过2500亿美元资本支出。",
+            [("AAPL+AMZN+GOOGL+MSFT", "guidance", "2025", 250.0, None)],
+        ),
+    ],
+)
+def test_named_groups(published: str, text: str, expected: list[tuple]) -> None:
+    assert _facts(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "七巨头今年资本支出合计将超过4000亿美元。",
+        "四大巨头今年资本支出合计将超过3000亿美元。",
+        "三大云厂商今年资本支出合计将超过2500亿美元。",
+    ],
+)
+def test_other_counted_groups_need_an_enumeration(text: str) -> None:
+    assert _facts(text, "2025-02-08") == []
