@@ -83,6 +83,12 @@ GUIDANCE_BEFORE = re.compile(
 )
 # A plain verb between "资本支出" and its amount: the sentence states a level.
 LEVEL_LINK = re.compile(r"(?:的)?(?:为|达到|达|是|录得|高达|总计|合计)?(?:约|近|超过|逾)?")
+# A figure stated as already spent: a plain past verb right before the amount.
+PAST_LEVEL = re.compile(
+    r"(?:为|达到|达|录得|是|高达|总计|合计|共计|升至|增至)(?:了)?(?:约|近|超过|超|逾|大约)?\s?\$?$"
+)
+# Words that make a statement about the future (they rule out PAST_LEVEL's reading).
+FORWARD = re.compile(r"将|会|有望|计划|打算|料将|预计|预期|指引|目标|预算|展望|或将|可能")
 ASIDE = re.compile(r"（[^（）]{0,40}）|\([^()]{0,40}\)")
 # A clause that starts with these restates or breaks down a figure instead of stating one.
 DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")
@@ -96,12 +102,27 @@ TOTAL = re.compile(r"合计|共计|总计|总和|总额|加起来|一共|合共|
 _RISES = "增长|增加|上涨|上升|飙升|激增|大增|猛增|暴增|提高|提升|跃升|攀升|增幅|涨幅|成长|增|涨"
 _DECLINES = "下降|减少|下滑|降低|下跌|回落|缩减|降幅|衰退|减|降|跌"
 GROWTH = re.compile(
-    _starting_with("同|环|较|比|年|季|大|显|明|分", _RISES, _DECLINES)
+    _starting_with("同|环|较|比|年|季|大|显|明|分|翻", _RISES, _DECLINES)
     + r"(?P<cue>同比|环比|较上年同期|较去年同期|较上年|较去年|比上年|比去年|年|季)?"
     r"(?:大幅|显著|明显|分别)?"
-    rf"(?P<verb>{_RISES}|{_DECLINES})"
-    r"(?:了|为|达)?(?:约|近|超过|超|逾|将近|接近|大约)?\s?(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%"
+    rf"(?:(?P<verb>{_RISES}|{_DECLINES})"
+    r"(?:了|为|达)?(?:约|近|超过|超|逾|将近|接近|大约)?\s?"
+    # "增长35%", or in tenths: "增长近3成", "增加三成" (30%).
+    r"(?:(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%|(?P<tenths>[1-9一二两三四五六七八九])\s?成(?![为本功立交员]))"
+    r"|(?P<doubled>翻倍|翻番|翻了一番|翻一番|翻了一倍))"
 )
+_TENTHS = {**{str(n): n for n in range(1, 10)}, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_TENTHS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
+
+
+def growth_percent(match: re.Match[str]) -> float:
+    """The growth a GROWTH match states, in percent (下降 gives a negative number)."""
+    if match.group("doubled"):
+        return 100.0
+    value = float(match.group("pct")) if match.group("pct") else 10.0 * _TENTHS[match["tenths"]]
+    return -value if match.group("verb") in DECLINE_VERBS else value
+
+
 DECLINE_VERBS = frozenset(_DECLINES.split("|"))
 # Taiwanese usage: 年增 = year on year, 季增 = quarter on quarter.
 GROWTH_CUES = {"年": "同比", "季": "环比"}

@@ -45,7 +45,9 @@ from pipelines.extract.periods import (
     PeriodMention,
     find_periods,
     is_past,
+    names_reported_quarter,
     resolve,
+    season_quarter,
     shift_period,
 )
 from pipelines.extract.segment import Span, clauses, sentences
@@ -278,6 +280,10 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Sp
             and _states_reported_level(norm, terms, clause, amount)
         ):
             period = _resolve_reported(article, fye)
+        if named_by is not None and _reports_quarter_in_season(
+            article, norm, clause, named_by, amount
+        ):
+            period = season_quarter(article.published.date(), fye) or period
         if period is None:
             continue
         after_actual = bool(resolved) and resolved[-1].basis == "actual"
@@ -479,6 +485,20 @@ def _states_reported_level(norm: str, terms: list[_Term], clause: Span, amount: 
     return cues.LEVEL_LINK.fullmatch(link) is not None
 
 
+def _reports_quarter_in_season(
+    article: _Article, norm: str, clause: Span, named_by: PeriodMention, amount: Amount
+) -> bool:
+    """ "本季度资本支出为214亿美元" a few weeks after a quarter ended reports that quarter,
+    even in an article with no results word: a past verb states the figure and no forward word
+    comes between the clause's start (or the period phrase) and the amount."""
+    if article.results or not names_reported_quarter(named_by) or named_by.start > amount.start:
+        return False
+    start = min(clause.start, named_by.start)
+    if cues.FORWARD.search(norm, start, amount.start):
+        return False
+    return cues.PAST_LEVEL.search(norm, max(start, amount.start - 8), amount.start) is not None
+
+
 def _resolve_reported(article: _Article, fye: int) -> str | None:
     if article.reported is None:
         return None
@@ -652,8 +672,7 @@ def _read_growth(
 ) -> None:
     norm = part.norm
     for m in cues.GROWTH.finditer(norm, sentence.start, sentence.end):
-        pct_start = m.start("pct")
-        clause = _clause_of(clause_spans, pct_start)
+        clause = _clause_of(clause_spans, m.end() - 1)
         if not _governed_by_capex(norm, terms, clause_spans, clause, m.start(), m.end()):
             continue
         near = [r for r in resolved if r.amount.start < m.start()] or resolved
@@ -668,9 +687,7 @@ def _read_growth(
         if span is None:
             continue
         from_period, to_period = span
-        value = float(m.group("pct"))
-        if m.group("verb") in cues.DECLINE_VERBS:
-            value = -value
+        value = cues.growth_percent(m)
         basis = next((r.basis for r in resolved if r.period == to_period), anchor.basis)
         part.growth.append(
             StatedGrowth(

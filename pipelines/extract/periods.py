@@ -94,6 +94,8 @@ _RELATIVE_YEARS = {
 # Words that count from the period already named rather than from the publication date.
 _ANAPHORIC_YEARS = {"上一财年", "上个财年", "上财年", "上年", "上一年"}
 _REPORTED_QUARTER = {"本季度", "本财季", "本季", "该季度", "该财季", "当季", "这一季度", "这个季度"}
+# How long after a quarter ends its results are still the news (the earnings season).
+EARNINGS_SEASON_DAYS = 56
 _CURRENT_QUARTER = {"当前季度"}
 _LAST_QUARTER = {"上季度", "上一季度", "上个季度", "上季", "上财季", "上一财季", "上个财季"}
 _NEXT_QUARTER = {"下季度", "下一季度", "下个季度", "下财季", "下一财季", "下个财季"}
@@ -224,6 +226,22 @@ def _shift_quarter(year: int, quarter: int, steps: int) -> tuple[int, int]:
 def last_completed_quarter(published: date, fiscal_year_end_month: int) -> tuple[int, int]:
     year, quarter = fiscal_quarter_of(published, fiscal_year_end_month)
     return _shift_quarter(year, quarter, -1)
+
+
+def names_reported_quarter(mention: PeriodMention) -> bool:
+    """ "本季度", "该财季": in results news the quarter just reported."""
+    return mention.kind == "relative" and mention.word in _REPORTED_QUARTER
+
+
+def season_quarter(published: date, fiscal_year_end_month: int) -> str | None:
+    """The quarter whose results season the publication date falls in: the last completed
+    quarter when it ended at most EARNINGS_SEASON_DAYS before, else None."""
+    year, quarter = last_completed_quarter(published, fiscal_year_end_month)
+    month_after = period_end_month(f"{year}Q{quarter}", fiscal_year_end_month) + 1
+    first_day_after = date(month_after // 12, month_after % 12 + 1, 1)
+    return (
+        f"{year}Q{quarter}" if (published - first_day_after).days < EARNINGS_SEASON_DAYS else None
+    )
 
 
 def shift_period(period: str, years: int = 0, quarters: int = 0) -> str:

@@ -129,3 +129,113 @@ def test_named_groups(published: str, text: str, expected: list[tuple]) -> None:
 )
 def test_other_counted_groups_need_an_enumeration(text: str) -> None:
     assert _facts(text, "2025-02-08") == []
+
+
+# --- growth in tenths (成) and doubling ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-02-08",
+            "亚马逊2024年资本支出为830亿美元，较2023年增长近7成。",
+            [("AMZN", "actual", "2023", "2024", 70.0)],
+        ),
+        (
+            "2024-02-03",
+            "Meta 2023年資本支出281億美元，比2022年減少兩成。",
+            [("META", "actual", "2022", "2023", -20.0)],
+        ),
+        (
+            "2026-02-05",
+            "谷歌预计2026年资本支出将较2025年翻倍，达到1800亿美元。",
+            [("GOOGL", "guidance", "2025", "2026", 100.0)],
+        ),
+        (
+            "2025-10-31",
+            "微软本季度资本支出为349亿美元，同比翻了一番。",
+            [("MSFT", "actual", "2025Q1", "2026Q1", 100.0)],
+        ),
+    ],
+)
+def test_growth_in_tenths_and_doubling(published: str, text: str, expected: list[tuple]) -> None:
+    assert _growth(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谷歌资本支出为140亿美元，大增三成。",  # one period only
+        "甲骨文2025财年营收较2024财年增长两成，资本支出为212亿美元。",  # the growth is revenue's
+        "特斯拉2024年资本支出为113亿美元，较2023年增长成为市场焦点。",  # 成为 is not a count
+    ],
+)
+def test_tenths_without_two_periods_or_capex_are_not_growth(text: str) -> None:
+    assert _growth(text, "2025-02-08") == []
+
+
+# --- "本季度…为" in the weeks after a quarter ended: the quarter just reported -----------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-04-30",
+            "微软表示，本季度资本支出为214亿美元。",
+            [("MSFT", "actual", "2025Q3", 21.4, 21.4)],
+        ),
+        (
+            "2024-10-31",
+            "亚马逊该季度的资本开支达到226亿美元。",
+            [("AMZN", "actual", "2024Q3", 22.6, 22.6)],
+        ),
+        (
+            # Oracle's year ends in May: December to February is its third quarter.
+            "2025-03-12",
+            "甲骨文该季度的资本开支录得58.6亿美元。",
+            [("ORCL", "actual", "2025Q3", 5.86, 5.86)],
+        ),
+        (
+            # Apple's year ends in September: October to December is its first quarter.
+            "2025-01-31",
+            "蘋果本季度資本支出為27億美元。",
+            [("AAPL", "actual", "2025Q1", 2.7, 2.7)],
+        ),
+        (
+            # Nvidia's year ends in late January: February to April opens fiscal 2027.
+            "2026-05-28",
+            "英伟达本季度资本支出达到16亿美元。",
+            [("NVDA", "actual", "2027Q1", 1.6, 1.6)],
+        ),
+    ],
+)
+def test_this_quarter_in_earnings_season(published: str, text: str, expected: list[tuple]) -> None:
+    assert _facts(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (  # a forward word: the quarter under way, the company's plan
+            "2025-04-30",
+            "微软本季度资本支出将达到250亿美元。",
+            [("MSFT", "guidance", "2025Q4", 25.0, 25.0)],
+        ),
+        (  # ten weeks after the quarter ended: no longer its results season
+            "2025-03-15",
+            "谷歌本季度资本支出为180亿美元。",
+            [("GOOGL", "guidance", "2025Q1", 18.0, 18.0)],
+        ),
+        (  # a forecast made before the figure
+            "2025-02-05",
+            "Alphabet预计本季度资本支出为170亿美元。",
+            [("GOOGL", "guidance", "2025Q1", 17.0, 17.0)],
+        ),
+    ],
+)
+def test_this_quarter_outside_the_reporting_reading(
+    published: str, text: str, expected: list[tuple]
+) -> None:
+    assert _facts(text, published) == expected
