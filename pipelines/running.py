@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,13 +47,15 @@ def run_pipeline(
     }
     # With DAGSTER_HOME set the run is recorded where the UI shows it; else it is ephemeral.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    if instance is not None:
+        fail_runs_of_dead_processes(instance)
     result = dg.materialize(
         all_assets,
         resources=resources,
         partition_key=partition,
         instance=instance,
         raise_on_error=False,
-        tags={"capex/source": source},
+        tags={"capex/source": source, **_process_tags()},
         # Dagster's event stream (and its tracebacks) belongs in the UI; the terminal gets
         # one line per table and, on failure, the reason.
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
@@ -65,6 +68,43 @@ def run_pipeline(
         failed_checks=[_check_line(evaluation) for evaluation in failed],
         blocking_failure=any(e.severity == dg.AssetCheckSeverity.ERROR for e in failed),
     )
+
+
+def _process_tags() -> dict[str, str]:
+    return {"capex/host": socket.gethostname(), "capex/pid": str(os.getpid())}
+
+
+def fail_runs_of_dead_processes(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed the runs a killed `capex run` left "started"; returns their ids.
+
+    Nothing else ever ends them, and a started run holds the warehouse pool, so the daemon
+    would keep every later run queued behind it.
+    """
+    stale = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED],
+            tags={"capex/host": socket.gethostname()},
+        )
+    )
+    ended = []
+    for run in stale:
+        pid = int(run.tags.get("capex/pid", "0"))
+        if pid and not _process_alive(pid):
+            instance.report_run_failed(
+                run, f"the `capex run` process (pid {pid}) ended without finishing this run"
+            )
+            ended.append(run.run_id)
+    return ended
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
 
 
 def _check_line(evaluation: dg.AssetCheckEvaluation) -> str:

@@ -117,4 +117,7 @@ def test_runs_killed_mid_ingestion_and_mid_loading_recover_to_the_clean_result(
     assert final.returncode == 0, err
     assert warehouse_snapshot(warehouse) == clean_run.tables
     assert archive_snapshot(warehouse) == clean_run.archive
+    # The UI shows no run stuck "in progress" (one would hold the warehouse pool for good).
+    statuses = sorted(run.status.value for run in instance.get_runs())
+    assert statuses == ["FAILURE"] * len(kill_points) + ["SUCCESS"]
     instance.dispose()
