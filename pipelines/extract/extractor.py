@@ -43,6 +43,7 @@ from pipelines.extract.normalize import normalize
 from pipelines.extract.periods import (
     DATED_KINDS,
     PeriodMention,
+    counts_back,
     find_periods,
     is_past,
     names_reported_quarter,
@@ -461,8 +462,8 @@ def _period_for(
     used.add(chosen.start)
     if chosen.kind == "span":
         return None, chosen
-    if chosen.kind in ("same_last", "prior_quarter") and reference is None:
-        # 上年同期/前一季 with nothing dated yet: count from the last period named before it.
+    if counts_back(chosen) and reference is None:
+        # 上年同期/前一季/上一年 with nothing dated yet: count from the last period named before.
         dated = [p for p in periods if p.kind in DATED_KINDS and p.end <= chosen.start]
         if dated:
             reference = _resolve(article, dated[-1], fye, None)

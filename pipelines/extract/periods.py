@@ -18,7 +18,7 @@ _SPAN_WORDS = (
     r"上半年|下半年|上半财年|下半财年|前三季度|前三个季度|前两个?季度|前[一二三四五六七八九十\d]{1,2}个月"
     r"|年初至今|年初以来|今年迄今|今年以来|年内迄今|截至目前|year-to-date|YTD|(?<![A-Za-z])H[12](?![0-9])"
     r"|未来[几数两三四五六七八九十\d]{1,2}年|过去[几数两三四五六七八九十\d]{1,2}年|近[几数两三四五\d]{1,2}年"
-    r"|[几数]年内|多年来|每年|(?<!截)(?:到|至)(?:19|20)\d{2}年(?:底|末|前)?"
+    r"|[几数]年内|多年来|每年|(?<![截增升降减涨调高低长加大])(?:到|至)(?:19|20)\d{2}年(?:底|末|前)?"
     r"|(?:过去|最近)(?:十二|12|\d{1,2})个月|TTM"
 )
 # "2025-2027年", "2025至2027财年": several years together.
@@ -226,6 +226,11 @@ def _shift_quarter(year: int, quarter: int, steps: int) -> tuple[int, int]:
 def last_completed_quarter(published: date, fiscal_year_end_month: int) -> tuple[int, int]:
     year, quarter = fiscal_quarter_of(published, fiscal_year_end_month)
     return _shift_quarter(year, quarter, -1)
+
+
+def counts_back(mention: PeriodMention) -> bool:
+    """ "上年同期", "前一季", "上一年": counted from the period already named, when there is one."""
+    return mention.kind in ("same_last", "prior_quarter") or mention.word in _ANAPHORIC_YEARS
 
 
 def names_reported_quarter(mention: PeriodMention) -> bool:

@@ -239,3 +239,49 @@ def test_this_quarter_outside_the_reporting_reading(
     published: str, text: str, expected: list[tuple]
 ) -> None:
     assert _facts(text, published) == expected
+
+
+# --- "从A增至B": both ends, each with its own period ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-02-08",
+            "亚马逊资本支出从2023年的484亿美元增至2024年的830亿美元。",
+            [("AMZN", "actual", "2023", 48.4, 48.4), ("AMZN", "actual", "2024", 83.0, 83.0)],
+        ),
+        (
+            "2024-08-02",
+            "微軟資本支出從2023財年的282億美元增加到2024財年的557億美元。",
+            [("MSFT", "actual", "2023", 28.2, 28.2), ("MSFT", "actual", "2024", 55.7, 55.7)],
+        ),
+        (
+            "2026-02-06",
+            "Meta的资本开支由2024年的392亿美元升至2025年的722亿美元。",
+            [("META", "actual", "2024", 39.2, 39.2), ("META", "actual", "2025", 72.2, 72.2)],
+        ),
+        (
+            # The sentence names the base as the year before the one it is about.
+            "2025-02-08",
+            "谷歌2024年资本支出从上一年的323亿美元增长到525亿美元。",
+            [("GOOGL", "actual", "2023", 32.3, 32.3), ("GOOGL", "actual", "2024", 52.5, 52.5)],
+        ),
+        (
+            # A plan: the base is what was spent last year, the target this year's guidance.
+            "2025-02-08",
+            "特斯拉今年资本支出将从去年的113亿美元增加到超过110亿美元。",
+            [("TSLA", "actual", "2024", 11.3, 11.3), ("TSLA", "guidance", "2025", 11.0, None)],
+        ),
+    ],
+)
+def test_change_from_one_figure_to_another(
+    published: str, text: str, expected: list[tuple]
+) -> None:
+    assert _facts(text, published) == expected
+
+
+def test_by_a_year_is_still_a_span_without_a_change_verb() -> None:
+    text = "英伟达黄仁勋称，到2028年全球数据中心资本支出将达到1万亿美元。"
+    assert _facts(text, "2025-03-20") == []
