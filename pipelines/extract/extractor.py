@@ -543,9 +543,20 @@ def _basis(
         inside = window[0] <= cue.start() and cue.end() <= window[1]
         if inside and _cue_governs(norm, cue, clause_spans, amount):
             return "consensus"
+    if _previous_outlook_in_revision(norm, clause_spans, amount):
+        return None  # "上调至700亿美元，此前预期为650亿美元": the company's own earlier figure
     if after_actual and _expectation_beside_actual(norm, clause_spans, window, amount):
         return "consensus"
     return None
+
+
+def _previous_outlook_in_revision(norm: str, clause_spans: list[Span], amount: Amount) -> bool:
+    clause = _clause_of(clause_spans, amount.start)
+    if clause.start == clause_spans[0].start:
+        return False  # the revision must come in an earlier clause
+    if not cues.REVISION.search(norm, clause_spans[0].start, clause.start):
+        return False
+    return cues.PREVIOUS_OUTLOOK.search(norm, clause.start, amount.start) is not None
 
 
 def _own_basis(
@@ -563,7 +574,11 @@ def _own_basis(
         return "guidance"
     if _forecast_for_ended_period(norm, clause_spans, named_by, amount):
         return "guidance"
+    if _previous_outlook_in_revision(norm, clause_spans, amount):
+        return "guidance"
     clause = _clause_of(clause_spans, amount.start)
+    if cues.REVISED.search(norm, clause.start, amount.start):
+        return "guidance"
     introduced = cues.GUIDANCE_BEFORE.search(
         norm, max(clause.start, amount.start - 8), amount.start
     )

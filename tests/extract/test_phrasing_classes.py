@@ -285,3 +285,70 @@ def test_change_from_one_figure_to_another(
 def test_by_a_year_is_still_a_span_without_a_change_verb() -> None:
     text = "英伟达黄仁勋称，到2028年全球数据中心资本支出将达到1万亿美元。"
     assert _facts(text, "2025-03-20") == []
+
+
+# --- "此前预期为X" after a revision: the company's previous guidance ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-05-01",
+            "Meta将2025年资本支出上调至700亿美元，此前预期为650亿美元。",
+            [("META", "guidance", "2025", 70.0, 70.0), ("META", "guidance", "2025", 65.0, 65.0)],
+        ),
+        (
+            "2025-07-31",
+            "微軟將2026財年資本支出目標提高至1200億美元，之前預計為1000億美元。",
+            [
+                ("MSFT", "guidance", "2026", 120.0, 120.0),
+                ("MSFT", "guidance", "2026", 100.0, 100.0),
+            ],
+        ),
+        (
+            "2025-04-25",
+            "英特尔将今年资本支出下调至180亿美元，原先为200亿美元。",
+            [("INTC", "guidance", "2025", 18.0, 18.0), ("INTC", "guidance", "2025", 20.0, 20.0)],
+        ),
+        (
+            # A revision of a year that has since ended is still guidance, both ends of it.
+            "2025-01-20",
+            "Meta曾将2024年资本支出收窄至380亿至400亿美元，此前指引为370亿至400亿美元。",
+            [("META", "guidance", "2024", 38.0, 40.0), ("META", "guidance", "2024", 37.0, 40.0)],
+        ),
+    ],
+)
+def test_previous_outlook_in_a_revision_is_guidance(
+    published: str, text: str, expected: list[tuple]
+) -> None:
+    assert _facts(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (  # a named source makes the earlier figure the market's
+            "2025-05-01",
+            "Alphabet将2025年资本支出上调至850亿美元，此前市场预期为780亿美元。",
+            [("GOOGL", "guidance", "2025", 85.0, 85.0), ("GOOGL", "consensus", "2025", 78.0, 78.0)],
+        ),
+        (
+            "2025-05-01",
+            "亚马逊将今年资本支出提高至1100亿美元，分析师此前预期为1050亿美元。",
+            [
+                ("AMZN", "guidance", "2025", 110.0, 110.0),
+                ("AMZN", "consensus", "2025", 105.0, 105.0),
+            ],
+        ),
+        (  # no revision: an expectation beside a reported figure stays the consensus
+            "2025-02-01",
+            "Meta 2024年资本支出为392亿美元，此前预期为380亿美元。",
+            [("META", "actual", "2024", 39.2, 39.2), ("META", "consensus", "2024", 38.0, 38.0)],
+        ),
+    ],
+)
+def test_named_expectations_stay_consensus(
+    published: str, text: str, expected: list[tuple]
+) -> None:
+    assert _facts(text, published) == expected
