@@ -99,6 +99,11 @@ PREVIOUS_OUTLOOK = re.compile(
     r"(?:此前|之前|原先|原来|先前|早前|上次)(?:的)?(?:预期|指引|预计|预测|目标|计划|预估)?"
     r"(?:值|区间)?(?:为|是)?(?:约|近|超过|逾)?\s?$"
 )
+# A sentence that opens with the actual figure of the topic the previous sentence set.
+ACTUAL_FIGURE = re.compile(
+    r"\s*(?:而|但|不过|结果)?(?:该公司|公司|其)?(?:的)?(?:实际|最终)(?:上)?(?:的)?"
+    r"(?:数字|数据|数值|值|结果|金额|支出|开支|投入)?(?:则)?(?:为|是|达到|达|录得|高达)"
+)
 ASIDE = re.compile(r"（[^（）]{0,40}）|\([^()]{0,40}\)")
 # A clause that starts with these restates or breaks down a figure instead of stating one.
 DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")

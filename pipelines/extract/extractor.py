@@ -129,12 +129,37 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
         article.reported = _reported_quarter(head.norm, body.norm)
     for part in (head, body):
         previous: Span | None = None
+        last: list[_Resolved] = []  # what the previous sentence resolved, if it was read
         for whole in sentences(part.norm):
             for sentence in _reading_units(part.norm, whole):
                 if cues.HAS_CAPEX.search(part.norm, sentence.start, sentence.end):
-                    _read_sentence(article, part, sentence, previous)
+                    last = _read_sentence(article, part, sentence, previous)
+                else:
+                    if last and previous and "\n" not in part.norm[previous.end : sentence.start]:
+                        _read_carried_actual(article, part, sentence, last[-1])
+                    last = []
                 previous = sentence
     return _merge(head, body)
+
+
+def _read_carried_actual(article: _Article, part: _Field, sentence: Span, topic: _Resolved) -> None:
+    """ "分析师预计微软第二财季资本支出为208亿美元。实际为226亿美元。": a sentence that only
+    gives the actual figure continues the previous one's company and period, when that
+    sentence stated an expectation or plan for a named period."""
+    if topic.basis == "actual" or topic.named_by is None or topic.period is None:
+        return
+    lead = cues.ACTUAL_FIGURE.match(part.norm, sentence.start, sentence.end)
+    if lead is None:
+        return
+    amounts = find_amounts(part.norm, lead.end(), sentence.end)
+    if not amounts or amounts[0].start - lead.end() > 4:
+        return  # the figure must follow the words at once
+    amount = amounts[0]
+    if (amount.currency or topic.amount.currency or "USD") != "USD":
+        part.skipped_non_usd += 1
+        return
+    for company in topic.companies:
+        part.facts.append(_fact(article, part, sentence, company, amount, topic.period, "actual"))
 
 
 # Longer "sentences" (tables, text without stops) are read in pieces of whole clauses, which
@@ -233,7 +258,9 @@ def _merge(head: _Field, body: _Field) -> Extraction:
 # --- one sentence --------------------------------------------------------------------------
 
 
-def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Span | None) -> None:
+def _read_sentence(
+    article: _Article, part: _Field, sentence: Span, previous: Span | None
+) -> list[_Resolved]:
     norm = part.norm
     clause_spans = clauses(norm, sentence)
     asides = _parenthesised(norm, sentence)
@@ -295,6 +322,7 @@ def _read_sentence(article: _Article, part: _Field, sentence: Span, previous: Sp
         for company in companies:
             part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
     _read_growth(article, part, sentence, clause_spans, terms, periods, resolved)
+    return resolved
 
 
 _BRACKET = re.compile(r"[（()）]")

@@ -352,3 +352,66 @@ def test_named_expectations_stay_consensus(
     published: str, text: str, expected: list[tuple]
 ) -> None:
     assert _facts(text, published) == expected
+
+
+# --- "实际为X" continues the previous sentence's company and period -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-01-31",
+            "分析师预计微软第二财季资本支出为208亿美元。实际为226亿美元。",
+            [("MSFT", "consensus", "2025Q2", 20.8, 20.8), ("MSFT", "actual", "2025Q2", 22.6, 22.6)],
+        ),
+        (
+            "2025-02-06",
+            "據FactSet統計，市場預期谷歌第四季度資本開支為132億美元。實際數字為140億美元。",
+            [
+                ("GOOGL", "consensus", "2024Q4", 13.2, 13.2),
+                ("GOOGL", "actual", "2024Q4", 14.0, 14.0),
+            ],
+        ),
+        (
+            "2025-02-01",
+            "Meta去年10月预计2024年资本支出为380亿至400亿美元。而最终的数字为392亿美元。",
+            [("META", "guidance", "2024", 38.0, 40.0), ("META", "actual", "2024", 39.2, 39.2)],
+        ),
+    ],
+)
+def test_actual_figure_after_an_expectation(
+    published: str, text: str, expected: list[tuple]
+) -> None:
+    assert _facts(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (  # a new paragraph starts a new topic
+            "2025-01-31",
+            "分析师预计微软第二财季资本支出为208亿美元。\n实际为226亿美元。",
+            [("MSFT", "consensus", "2025Q2", 20.8, 20.8)],
+        ),
+        (  # the previous figure was already the actual one
+            "2025-02-06",
+            "谷歌第四季度资本支出为140亿美元。实际为市场所料。",
+            [("GOOGL", "actual", "2024Q4", 14.0, 14.0)],
+        ),
+        (  # a sentence in between breaks the thread
+            "2025-01-31",
+            "分析师预计微软第二财季资本支出为208亿美元。股价盘后下跌。实际为226亿美元。",
+            [("MSFT", "consensus", "2025Q2", 20.8, 20.8)],
+        ),
+        (  # the expectation named no period
+            "2025-01-31",
+            "分析师预计微软资本支出将继续增加。实际为226亿美元。",
+            [],
+        ),
+    ],
+)
+def test_actual_figure_needs_the_previous_sentence(
+    published: str, text: str, expected: list[tuple]
+) -> None:
+    assert _facts(text, published) == expected
