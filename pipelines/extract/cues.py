@@ -104,6 +104,13 @@ ACTUAL_FIGURE = re.compile(
     r"\s*(?:而|但|不过|结果)?(?:该公司|公司|其)?(?:的)?(?:实际|最终)(?:上)?(?:的)?"
     r"(?:数字|数据|数值|值|结果|金额|支出|开支|投入)?(?:则)?(?:为|是|达到|达|录得|高达)"
 )
+# One end of a range named as such: "下限", "上限", "区间的低端" (a bare 高端 is a product tier).
+_RANGE_WORD = r"(?:区间|范围|指引|预期|预测)(?:的)?"
+BOUND = re.compile(
+    rf"(?P<lower>下限|下沿|{_RANGE_WORD}低端)|(?P<upper>上限|上沿|{_RANGE_WORD}高端)"
+)
+# The old value of a changed figure: "从660亿美元", "由原先的660亿美元".
+FROM_END = re.compile(r"(?:从|由|自)(?:原先|原来|此前|之前)?(?:的)?\s?\$?$")
 ASIDE = re.compile(r"（[^（）]{0,40}）|\([^()]{0,40}\)")
 # A clause that starts with these restates or breaks down a figure instead of stating one.
 DERIVED_CLAUSE = re.compile(r"\s*(?:其中|包括|约合|折合|相当于|合计约合)")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -292,6 +292,11 @@ def _read_sentence(
             continue
         if cues.CONVERSION.search(norm, before, amount.start):
             continue  # "（约合人民币5400亿元）" restates the figure in another currency
+        if amount.qualifier != "range":
+            bounded = _as_bound(norm, clause, amount)
+            if bounded is None:
+                continue
+            amount = bounded
         currency = amount.currency or (resolved[-1].amount.currency if resolved else None)
         companies = _companies_for(article, part, sentence.start, clause, amount, resolved)
         if not companies:
@@ -323,6 +328,21 @@ def _read_sentence(
             part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
     _read_growth(article, part, sentence, clause_spans, terms, periods, resolved)
     return resolved
+
+
+def _as_bound(norm: str, clause: Span, amount: Amount) -> Amount | None:
+    """ "预期下限从660亿美元上调至700亿美元": one end of a range, not the figure. The new end
+    is kept with the qualifier that says what it bounds (a lower end: at least; an upper end:
+    at most); the old end, after 从/由, is dropped. Other amounts pass unchanged."""
+    bounds = list(cues.BOUND.finditer(norm, clause.start, amount.start))
+    if not bounds:
+        return amount
+    bound = bounds[-1]
+    if cues.FROM_END.search(norm, bound.end(), amount.start):
+        return None
+    if bound.group("lower"):
+        return replace(amount, high=None, qualifier="at_least")
+    return replace(amount, high=amount.low, qualifier="up_to")
 
 
 _BRACKET = re.compile(r"[（()）]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.extract.test_extractor import _facts, _run
+from tests.extract.test_extractor import B, _facts, _run
 
 BIG_FOUR = "AMZN+GOOGL+META+MSFT"
 
@@ -415,3 +415,44 @@ def test_actual_figure_needs_the_previous_sentence(
     published: str, text: str, expected: list[tuple]
 ) -> None:
     assert _facts(text, published) == expected
+
+
+# --- a revised end of a range is not a point value -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-05-01",
+            "Meta将今年资本支出预期下限从660亿美元上调至700亿美元，预计在700亿至720亿美元之间。",
+            [("META", "guidance", "2025", 70.0, None), ("META", "guidance", "2025", 70.0, 72.0)],
+        ),
+        (
+            "2025-10-30",
+            "微軟將本財年資本支出指引區間的低端由1100億美元提高到1150億美元。",
+            [("MSFT", "guidance", "2026", 115.0, None)],
+        ),
+        (  # a lowered upper end caps the figure
+            "2025-07-25",
+            "英特尔把今年资本支出上限从200亿美元下调至180亿美元，区间调整为160亿至180亿美元。",
+            [("INTC", "guidance", "2025", 18.0, 18.0), ("INTC", "guidance", "2025", 16.0, 18.0)],
+        ),
+    ],
+)
+def test_revised_end_of_a_range(published: str, text: str, expected: list[tuple]) -> None:
+    assert _facts(text, published) == expected
+
+
+def test_revised_end_keeps_the_qualifier_that_fits() -> None:
+    facts = _run(
+        "Meta将今年资本支出预期下限从660亿美元上调至700亿美元，预计在700亿至720亿美元之间。",
+        "2025-05-01",
+    ).facts
+    assert [f.qualifier for f in facts] == ["at_least", "range"]
+
+
+def test_high_end_products_are_not_a_bound() -> None:
+    text = "英伟达今年用于高端芯片的资本支出为50亿美元。"
+    facts = _run(text, "2025-03-01").facts
+    assert [(f.value_low_usd / B, f.qualifier) for f in facts] == [(5.0, "exact")]
