@@ -91,8 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _say(f"end to end, {size:,} articles, then the no-op rerun")
                 results.scales.append(measure_scale(bodies, size, workdir))
         if "models" in only:
-            _say(f"SQL models over {args.facts:,} facts")
+            _say(f"SQL models over {args.facts:,} facts, repeated figures then distinct ones")
             results.models = measure_models(workdir, args.facts)
+            results.models_distinct = measure_models(workdir, args.facts, distinct=True)
         if "worst" in only:
             _say("extraction worst case")
             results.worst = measure_worst_case(args.worst)

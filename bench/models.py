@@ -32,6 +32,7 @@ class ModelTiming:
 @dataclass(frozen=True)
 class ModelsFigures:
     facts: int
+    distinct: bool  # every fact a value of its own (the worst case), not repeated figures
     insert_seconds: float
     models: list[ModelTiming]
 
@@ -40,12 +41,19 @@ class ModelsFigures:
         return sum(model.seconds for model in self.models)
 
 
-def insert_synthetic_facts(con, count: int) -> None:  # a DuckDB connection
-    """`count` plausible facts into capex_facts, generated inside DuckDB.
+def insert_synthetic_facts(con, count: int, *, distinct: bool = False) -> None:
+    """`count` plausible facts into capex_facts (`con`: DuckDB), generated inside DuckDB.
 
     News repeats figures: each (company, basis, period) has one value at a time, revised
     VALUE_VARIANTS times over the decade, and every article of a time states that time's.
+    With `distinct`, every fact states a value of its own instead: the worst case for the
+    models that group and rank distinct values.
     """
+    variant = (
+        "hash(i, 'variant') % 1000000 / 10000"
+        if distinct
+        else f"seconds * {VALUE_VARIANTS} // {DECADE_SECONDS}"
+    )
     con.execute(
         f"""
         insert into capex_facts
@@ -71,7 +79,7 @@ def insert_synthetic_facts(con, count: int) -> None:  # a DuckDB connection
             select
                 *,
                 (1e9 + hash(company, basis, period) % 80000 * 1e6)
-                    * (1 + seconds * {VALUE_VARIANTS} // {DECADE_SECONDS} / 100) as low
+                    * (1 + {variant} / 100) as low
             from (
                 select
                     i,
@@ -94,17 +102,18 @@ def insert_synthetic_facts(con, count: int) -> None:  # a DuckDB connection
     )
 
 
-def measure_models(workdir: Path, facts: int) -> ModelsFigures:
-    warehouse = workdir / "models" / "capex.duckdb"
+def measure_models(workdir: Path, facts: int, *, distinct: bool = False) -> ModelsFigures:
+    label = "distinct" if distinct else "repeated"
+    warehouse = workdir / f"models_{label}" / "capex.duckdb"
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with open_warehouse(warehouse) as con:
         con.execute("set enable_progress_bar = false")  # keeps the benchmark's output readable
         started = time.perf_counter()
-        insert_synthetic_facts(con, facts)
+        insert_synthetic_facts(con, facts, distinct=distinct)
         inserted = time.perf_counter() - started
         timings = []
         for model in in_build_order(load_models()):
             started = time.perf_counter()
             rows = build_model(con, model)
             timings.append(ModelTiming(model.name, time.perf_counter() - started, rows))
-    return ModelsFigures(facts=facts, insert_seconds=inserted, models=timings)
+    return ModelsFigures(facts=facts, distinct=distinct, insert_seconds=inserted, models=timings)
