@@ -12,8 +12,7 @@ regular expression here is anchored at a known position and cannot backtrack wit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pipelines.extract.facts import Qualifier
 
@@ -149,8 +148,8 @@ _TAIL = re.compile(
     rf"(?:(?P<magnitude>{'|'.join(_english(w) for w, _ in _MAGNITUDES)}) {{0,2}}(?P<more2>多)?)?"
     rf"(?P<currency>{'|'.join(_english(w) for w, _ in _SUFFIX_CURRENCIES)})?"
 )
-_RANGE_MARKS = ("至", "到", "--", "-")
-_BETWEEN_MARKS = ("和", "与")
+# A range mark between two numbers, with up to two spaces either side.
+_RANGE_JOINT = re.compile(r" {0,2}(?:至|到|--|-|(?P<between>和|与)) {0,2}")
 # Where an amount can start (what _is_number_start accepts), and only where the number is
 # followed by what can make it money (多, a magnitude, a currency, a range mark) or comes
 # after a currency sign: years, counts and percentages never reach the Python code.
@@ -163,11 +162,17 @@ _CANDIDATE = re.compile(
     rf"(?=[零一二两三四五六七八九十百千]{{0,7}}[{_AFTER_NUMBER}])"
 )
 _PREFIX_BY_WORD = dict(_PREFIX_QUALIFIERS)
+_SUFFIX_QUALIFIER_BY_WORD = dict(_SUFFIX_QUALIFIERS)
 _LONGEST_PREFIX = max(len(word) for word in _PREFIX_BY_WORD)
+_PREFIX_WORDS = "|".join(sorted(_PREFIX_BY_WORD, key=len, reverse=True))
+# Searched in a short window that ends right before the amount ($ is that end): the leftmost
+# match is the longest word, as the table intends.
+_PREFIX_QUALIFIER = re.compile(rf"(?P<word>{_PREFIX_WORDS})$")
+_PREFIX_BEFORE_VERB = re.compile(rf"(?P<word>{_PREFIX_WORDS})(?:达到|为|达|是)$")
+_SUFFIX_QUALIFIER = re.compile("|".join(_SUFFIX_QUALIFIER_BY_WORD))
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(NamedTuple):
     """A money amount found in the text; `start`/`end` cover the whole span incl. range."""
 
     start: int
@@ -178,8 +183,7 @@ class Amount:
     qualifier: Qualifier
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):
     start: int
     end: int
     value: float
@@ -258,24 +262,19 @@ def _piece_at(text: str, pos: int) -> _Piece | None:
 
 
 def _qualifier(text: str, start: int, end: int) -> Qualifier:
-    for word, meaning in _SUFFIX_QUALIFIERS:
-        if text.startswith(word, end):
-            return meaning
+    suffix = _SUFFIX_QUALIFIER.match(text, end)
+    if suffix:
+        return _SUFFIX_QUALIFIER_BY_WORD[suffix.group()]
     head = start
     while head > 0 and text[head - 1] in " $":
         head -= 1
-    heads = [head]
-    # "最多为180亿", "至少达到120亿": the qualifier may sit before a linking verb.
-    for verb in ("达到", "为", "达", "是"):
-        if text.endswith(verb, max(0, head - len(verb)), head):
-            heads.append(head - len(verb))
-            break
-    for end in heads:
-        for size in range(min(_LONGEST_PREFIX, end), 0, -1):
-            meaning = _PREFIX_BY_WORD.get(text[end - size : end])
-            if meaning:
-                return meaning
-    return "exact"
+    window = max(0, head - _LONGEST_PREFIX - 2)
+    # The longest qualifier word ending right before the amount, else one before a linking
+    # verb ("最多为180亿", "至少达到120亿").
+    found = _PREFIX_QUALIFIER.search(text, window, head) or _PREFIX_BEFORE_VERB.search(
+        text, window, head
+    )
+    return _PREFIX_BY_WORD[found.group("word")] if found else "exact"
 
 
 def _is_number_start(text: str, i: int) -> bool:
@@ -311,19 +310,17 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
 def _assemble(text: str, first: _Piece, limit: int) -> tuple[Amount | None, int]:
     """Joins a range partner when one follows, then applies magnitude, currency, qualifier."""
     second: _Piece | None = None
-    cursor = _skip_spaces(text, first.end)
-    for mark in _RANGE_MARKS + _BETWEEN_MARKS:
-        if text.startswith(mark, cursor):
-            after = _skip_spaces(text, cursor + len(mark))
-            if after < limit and (_is_number_start(text, after) or text[after] == "$"):
-                num_pos = after + 1 if text[after] == "$" else after
-                second = _piece_at(text, num_pos)
-            # "介于600亿和650亿美元之间": 和/与 join a range only inside 之间.
-            if mark in _BETWEEN_MARKS and second is not None:
-                closing = _skip_spaces(text, second.end)
-                if not text.startswith("之间", closing):
-                    second = None
-            break
+    joint = _RANGE_JOINT.match(text, first.end)
+    if joint is not None:
+        after = joint.end()
+        if after < limit and (_is_number_start(text, after) or text[after] == "$"):
+            num_pos = after + 1 if text[after] == "$" else after
+            second = _piece_at(text, num_pos)
+        # "介于600亿和650亿美元之间": 和/与 join a range only inside 之间.
+        if joint.group("between") and second is not None:
+            closing = _skip_spaces(text, second.end)
+            if not text.startswith("之间", closing):
+                second = None
     if second is not None and (second.magnitude or second.currency) and not first.more:
         magnitude = first.magnitude or second.magnitude or 1.0
         second_magnitude = second.magnitude or magnitude

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pipelines.extract.amounts import CHINESE_DIGITS
 
@@ -26,8 +27,7 @@ class Company:
     currency: str = "USD"
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """`kind`: alias, enumeration, group (number of members in `size`), pronoun or plural."""
 
     start: int

@@ -24,9 +24,9 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from pipelines.extract import cues
@@ -57,8 +57,7 @@ _log = logging.getLogger(__name__)
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-@dataclass(frozen=True)
-class _Term:
+class _Term(NamedTuple):
     start: int
     end: int
     capex: bool
@@ -74,6 +73,9 @@ class _Article:
     results: bool
     enumerations: list[Mention]  # from the body, for group words in the title
     reported: PeriodMention | None = None  # the quarter a results article reports, if named
+    # Resolved periods by phrase (without its offsets), calendar and reference: dense text
+    # names the same few periods over and over.
+    periods: dict[tuple[Any, ...], str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -341,8 +343,8 @@ def _as_bound(norm: str, clause: Span, amount: Amount) -> Amount | None:
     if cues.FROM_END.search(norm, bound.end(), amount.start):
         return None
     if bound.group("lower"):
-        return replace(amount, high=None, qualifier="at_least")
-    return replace(amount, high=amount.low, qualifier="up_to")
+        return amount._replace(high=None, qualifier="at_least")
+    return amount._replace(high=amount.low, qualifier="up_to")
 
 
 _BRACKET = re.compile(r"[（()）]")
@@ -566,13 +568,16 @@ def _dates_amount(norm: str, period: PeriodMention, amount_start: int) -> bool:
 def _resolve(
     article: _Article, mention: PeriodMention, fye: int, reference: str | None
 ) -> str | None:
-    return resolve(
-        mention,
-        published=article.published.date(),
-        fiscal_year_end_month=fye,
-        results_article=article.results,
-        reference=reference,
-    )
+    key = (mention[2:], fye, reference)
+    if key not in article.periods:
+        article.periods[key] = resolve(
+            mention,
+            published=article.published.date(),
+            fiscal_year_end_month=fye,
+            results_article=article.results,
+            reference=reference,
+        )
+    return article.periods[key]
 
 
 # --- basis -------------------------------------------------------------------------------------

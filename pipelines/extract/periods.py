@@ -9,8 +9,8 @@ calendar. Spans that are neither a fiscal year nor a quarter (上半年, 前三�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 _QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -105,8 +105,7 @@ _NEXT_QUARTER = {"下季度", "下一季度", "下个季度", "下财季", "下�
 DATED_KINDS = frozenset({"year", "quarter", "relative", "ending_quarter", "ending_year"})
 
 
-@dataclass(frozen=True)
-class PeriodMention:
+class PeriodMention(NamedTuple):
     """A period phrase; `kind`: year, quarter, relative, full_year, prior_quarter, same_last,
     ending_quarter, ending_year (the quarter or fiscal year ending in `month`) or span."""
 
