@@ -155,11 +155,12 @@ _RANGE_JOINT = re.compile(r" {0,2}(?:至|到|--|-|(?P<between>和|与)) {0,2}")
 # after a currency sign: years, counts and percentages never reach the Python code.
 _AFTER_NUMBER = "多万千百十亿tbmnBMTUd美人港日欧英韩令新台卢澳加瑞元至到和与-"
 _CANDIDATE = re.compile(
-    rf"(?<![\d.])\d(?=[\d.,， ]{{0,24}}[{_AFTER_NUMBER}])"
+    r"(?=[\d一二两三四五六七八九十千百万])"  # skips most positions at once
+    rf"(?:(?<![\d.])\d(?=[\d.,， ]{{0,24}}[{_AFTER_NUMBER}])"
     r"|(?:(?<=[$¥￥€£币B])|(?<=[$¥￥€£币B] )|(?<=[$¥￥€£币B]  ))(?<![\d.])\d"
     r"|(?<=[逾超过近约达到为])[千百万]"
     rf"|(?<![零一二两三四五六七八九十百千])[一二两三四五六七八九十]"
-    rf"(?=[零一二两三四五六七八九十百千]{{0,7}}[{_AFTER_NUMBER}])"
+    rf"(?=[零一二两三四五六七八九十百千]{{0,7}}[{_AFTER_NUMBER}]))"
 )
 _PREFIX_BY_WORD = dict(_PREFIX_QUALIFIERS)
 _SUFFIX_QUALIFIER_BY_WORD = dict(_SUFFIX_QUALIFIERS)

@@ -264,6 +264,9 @@ def _read_sentence(
     article: _Article, part: _Field, sentence: Span, previous: Span | None
 ) -> list[_Resolved]:
     norm = part.norm
+    found = find_amounts(norm, sentence.start, sentence.end)
+    if not found:
+        return []  # no figure: nothing to resolve, and growth needs a figure to lean on
     clause_spans = clauses(norm, sentence)
     asides = _parenthesised(norm, sentence)
     terms = [
@@ -283,7 +286,7 @@ def _read_sentence(
     resolved: list[_Resolved] = []
     used_periods: set[int] = set()
     window_start = sentence.start
-    for amount in find_amounts(norm, sentence.start, sentence.end):
+    for amount in found:
         clause = _clause_of(clause_spans, amount.start)
         window = (window_start, amount.start)
         window_start = amount.end
