@@ -149,6 +149,7 @@ _TAIL = re.compile(
     rf"(?P<currency>{'|'.join(_english(w) for w, _ in _SUFFIX_CURRENCIES)})?"
 )
 # A range mark between two numbers, with up to two spaces either side.
+_DIGITS_AND_TAIL = re.compile(f"(?P<number>{_NUMBER.pattern}){_TAIL.pattern}")
 _RANGE_JOINT = re.compile(r" {0,2}(?:至|到|--|-|(?P<between>和|与)) {0,2}")
 # Where an amount can start (what _is_number_start accepts), and only where the number is
 # followed by what can make it money (多, a magnitude, a currency, a range mark) or comes
@@ -246,13 +247,20 @@ def _number_at(text: str, pos: int) -> tuple[int, float] | None:
 
 
 def _piece_at(text: str, pos: int) -> _Piece | None:
-    number = _number_at(text, pos)
-    if number is None:
-        return None
-    end, value = number
-    tail = _TAIL.match(text, end)
-    if tail is None:  # cannot happen: every part of the tail is optional
-        return None
+    tail = _DIGITS_AND_TAIL.match(text, pos)  # the usual case, read by one pattern
+    if tail is not None:
+        digits = tail.group("number").replace(",", "").replace("，", "").replace(" ", "")
+        if len(digits) > 18:
+            return None  # runs longer than any money figure are codes or noise
+        end, value = tail.end("number"), float(digits)
+    else:
+        number = _number_at(text, pos)
+        if number is None:
+            return None
+        end, value = number
+        tail = _TAIL.match(text, end)
+        if tail is None:  # cannot happen: every part of the tail is optional
+            return None
     more = bool(tail.group("more") or tail.group("more2"))
     magnitude_word, currency_word = tail.group("magnitude"), tail.group("currency")
     magnitude = _MAGNITUDE_BY_WORD[magnitude_word] if magnitude_word else None

@@ -118,13 +118,25 @@ class PeriodMention(NamedTuple):
     month: int | None = None  # the month a "截至…月" period ends in
 
 
+# What a matched phrase means depends only on its text, and articles repeat the same few
+# phrases ("第四季度", "2025年"): each is read once (kept small; cleared when full).
+_READ: dict[str, PeriodMention | None] = {}
+_READ_LIMIT = 4096
+_UNREAD = PeriodMention(0, 0, "unread")
+
+
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
     end = len(text) if end is None else end
     found = []
     for m in _PATTERN.finditer(text, start, end):
-        mention = _mention(m)
-        if mention is not None:
-            found.append(mention)
+        phrase = m.group()
+        read = _READ.get(phrase, _UNREAD)
+        if read is _UNREAD:
+            if len(_READ) >= _READ_LIMIT:
+                _READ.clear()
+            read = _READ[phrase] = _mention(m)
+        if read is not None:
+            found.append(read._replace(start=m.start(), end=m.end()))
     return found
 
 
