@@ -98,19 +98,23 @@ def default_table() -> CompanyTable:
 _JOINERS = re.compile(r"(?:\s|,|、|和|与|及|以及|跟|同|还有|and|&|/)*")
 _NUMERALS = {**CHINESE_DIGITS, "十": 10}
 _GROUP = re.compile(
-    r"(?P<n>[两二三四五六七八九十])(?:家|大|个)?(?:美国|美股|科技|云计算|云|AI)?"
+    r"(?=[两二三四五六七八九十])(?P<n>[两二三四五六七八九十])(?:家|大|个)?(?:美国|美股|科技|云计算|云|AI)?"
     r"(?:科技巨头|巨头|大厂|科技公司|公司|企业|云厂商|云服务商|超大规模企业|厂商)"
 )
 # Names the press gives the four largest US cloud spenders, read as those four even when the
 # article never lists them. Other counts ("七巨头") need an enumeration to point back to.
 _BIG_FOUR = ("AMZN", "GOOGL", "META", "MSFT")
 _BIG_FOUR_NAMES = re.compile(
-    r"(?:美国|美股)?科技四巨头|四大(?:美国|美股)?(?:科技巨头|科技公司|云厂商|云计算巨头|云计算厂商"
-    r"|云服务商|云巨头|超大规模云服务商|超大规模云厂商|超大规模企业|超大规模公司|超大规模运营商)"
+    r"(?=[美科四])(?:(?:美国|美股)?科技四巨头|四大(?:美国|美股)?(?:科技巨头|科技公司|云厂商|云计算巨头|云计算厂商"
+    r"|云服务商|云巨头|超大规模云服务商|超大规模云厂商|超大规模企业|超大规模公司|超大规模运营商))"
 )
-_PLURAL = re.compile(r"这些公司|这些巨头|巨头们|他们|它们|这几家公司|上述公司|上述企业")
+# The look-aheads on first characters let the scanner skip most positions at once.
+_PLURAL = re.compile(
+    r"(?=[这巨他它上])(?:这些公司|这些巨头|巨头们|他们|它们|这几家公司|上述公司|上述企业)"
+)
 _PRONOUN = re.compile(
-    r"该公司|这家公司|该集团|本公司|(?<![子分母])公司|(?<![尤极与])其(?![中他它实次余])|我们"
+    r"(?=[该这本公其我])"
+    r"(?:该公司|这家公司|该集团|本公司|(?<![子分母])公司|(?<![尤极与])其(?![中他它实次余])|我们)"
 )
 
 
