@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import socket
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +49,7 @@ def run_pipeline(
         "warehouse": WarehouseResource(path=str(warehouse)),
     }
     # With DAGSTER_HOME set the run is recorded where the UI shows it; else it is ephemeral.
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    instance = _recording_instance()
     if instance is not None:
         fail_runs_of_dead_processes(instance)
     result = dg.materialize(
@@ -68,6 +71,19 @@ def run_pipeline(
         failed_checks=[_check_line(evaluation) for evaluation in failed],
         blocking_failure=any(e.severity == dg.AssetCheckSeverity.ERROR for e in failed),
     )
+
+
+def _recording_instance() -> dg.DagsterInstance | None:
+    """The instance DAGSTER_HOME configures, or None (an ephemeral one) when it is unset."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return None
+    # Two processes creating a brand-new instance's storage at once race in Dagster's schema
+    # setup ("table alembic_version already exists"): let them open it one at a time.
+    digest = hashlib.sha256(str(Path(home).resolve()).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"capex-dagster-{digest}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return dg.DagsterInstance.get()
 
 
 def _process_tags() -> dict[str, str]:
