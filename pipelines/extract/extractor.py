@@ -377,15 +377,23 @@ def _governed_by_capex(
     norm: str, terms: list[_Term], clause_spans: list[Span], clause: Span, start: int, end: int
 ) -> bool:
     """Whether the metric word that governs the amount at [start, end) is capex."""
-    in_clause = [t for t in terms if clause.start <= t.start < clause.end]
-    if not any(t.capex for t in in_clause) and cues.INVESTEE.search(norm, clause.start, start):
+    last_before: _Term | None = None
+    first_after: _Term | None = None
+    capex_in_clause = False
+    for term in terms:  # one pass: terms are few and in text order
+        if not clause.start <= term.start < clause.end:
+            continue
+        capex_in_clause = capex_in_clause or term.capex
+        if term.end <= start:
+            last_before = term
+        elif first_after is None and term.start >= end:
+            first_after = term
+    if not capex_in_clause and cues.INVESTEE.search(norm, clause.start, start):
         return False
-    before = [t for t in terms if clause.start <= t.start and t.end <= start]
-    if before:
-        return before[-1].capex
-    after = [t for t in terms if end <= t.start < clause.end]
-    if after:
-        return after[0].capex
+    if last_before is not None:
+        return last_before.capex
+    if first_after is not None:
+        return first_after.capex
     if cues.DERIVED_CLAUSE.match(norm, clause.start):
         return False
     new_spending = cues.NEW_SPENDING.search(norm, clause.start, start) is not None
