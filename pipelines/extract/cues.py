@@ -77,6 +77,8 @@ NEW_SPENDING = re.compile(r"投资|投入|建设|项目|收购|入股|砸")
 # A clause that only sets the topic for the clauses after it.
 TOPIC_END = re.compile(r"(?:方面|而言|来看|上看|来说)\s*[，,：:]?\s*$")
 CONVERSION = re.compile(r"(?:约合|折合|相当于)(?:人民币|美元|新台币|港元|港币)?\s?$")
+# Either of the two above, for the one search made before every amount.
+NOT_A_LEVEL = re.compile(f"{CHANGE_NOT_LEVEL.pattern}|{CONVERSION.pattern}")
 # The company's earlier outlook introducing an amount: "此前指引的300亿至330亿美元".
 GUIDANCE_BEFORE = re.compile(
     r"(?:指引|预计|预期|计划|目标|预算)(?:的|为|是|中值为|区间为)?(?:约|近|超过|逾)?$"

@@ -272,8 +272,9 @@ def _read_sentence(
     terms = [
         _Term(m.start(), m.end(), m.group("capex") is not None)
         for m in cues.TERMS.finditer(norm, sentence.start, sentence.end)
-        if not any(s <= m.start() < t for s, t in asides)
+        if not asides or not any(s <= m.start() < t for s, t in asides)
     ]
+    bounds = cues.BOUND.search(norm, sentence.start, sentence.end) is not None
     periods = find_periods(norm, sentence.start, sentence.end)
     if not periods:
         carried = _carried_period(norm, previous, sentence)
@@ -292,12 +293,10 @@ def _read_sentence(
         window_start = amount.end
         if not _governed_by_capex(norm, terms, clause_spans, clause, amount.start, amount.end):
             continue
-        before = max(clause.start, amount.start - 10)
-        if cues.CHANGE_NOT_LEVEL.search(norm, before, amount.start):
+        # "增加200亿美元" is a change, "（约合人民币5400亿元）" a restatement: neither a level.
+        if cues.NOT_A_LEVEL.search(norm, max(clause.start, amount.start - 10), amount.start):
             continue
-        if cues.CONVERSION.search(norm, before, amount.start):
-            continue  # "（约合人民币5400亿元）" restates the figure in another currency
-        if amount.qualifier != "range":
+        if bounds and amount.qualifier != "range":
             bounded = _as_bound(norm, clause, amount)
             if bounded is None:
                 continue
