@@ -260,16 +260,10 @@ def _parse_failure(
 
 # --- extraction -------------------------------------------------------------------------
 
-FACT_SCHEMA = {
-    "article_id": pl.String,
-    "fact_index": pl.Int32,
-    "company": pl.String,
-    "metric": pl.String,
-    "basis": pl.String,
-    "period": pl.String,
-    "value_low_usd": pl.Float64,
-    "value_high_usd": pl.Float64,
-    "qualifier": pl.String,
+# Who said it and where: the columns every fact kind shares around its own.
+_FACT_KEY = {"article_id": pl.String, "fact_index": pl.Int32}
+_STATEMENT = {"company": pl.String, "metric": pl.String, "basis": pl.String}
+_PROVENANCE = {
     "sentence": pl.String,
     "field": pl.String,
     "sentence_start": pl.Int32,
@@ -278,21 +272,23 @@ FACT_SCHEMA = {
     "published_at": pl.Datetime("us", "UTC"),
 }
 
+FACT_SCHEMA = {
+    **_FACT_KEY,
+    **_STATEMENT,
+    "period": pl.String,
+    "value_low_usd": pl.Float64,
+    "value_high_usd": pl.Float64,
+    "qualifier": pl.String,
+    **_PROVENANCE,
+}
+
 GROWTH_SCHEMA = {
-    "article_id": pl.String,
-    "fact_index": pl.Int32,
-    "company": pl.String,
-    "metric": pl.String,
-    "basis": pl.String,
+    **_FACT_KEY,
+    **_STATEMENT,
     "from_period": pl.String,
     "to_period": pl.String,
     "growth_pct": pl.Float64,
-    "sentence": pl.String,
-    "field": pl.String,
-    "sentence_start": pl.Int32,
-    "sentence_end": pl.Int32,
-    "url": pl.String,
-    "published_at": pl.Datetime("us", "UTC"),
+    **_PROVENANCE,
 }
 
 EXTRACTION_SCHEMA = {
