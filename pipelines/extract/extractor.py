@@ -45,10 +45,10 @@ from pipelines.extract.periods import (
     PeriodMention,
     counts_back,
     find_periods,
+    in_season,
     is_past,
     names_reported_quarter,
     resolve,
-    season_quarter,
     shift_period,
 )
 from pipelines.extract.segment import Span, clauses, sentences
@@ -101,6 +101,9 @@ class _Resolved:
     period: str | None
     basis: Basis
     named_by: PeriodMention | None  # the phrase that dated it, None when carried over
+    # The phrase its period goes back to, carried ones included: a later amount about another
+    # company reads that phrase again in its own calendar.
+    dated_by: PeriodMention | None = None
 
 
 def extract(text: str, *, published_at: datetime, article_id: str, title: str = "") -> Extraction:
@@ -320,14 +323,17 @@ def _read_sentence(
         if named_by is not None and _reports_quarter_in_season(
             article, norm, clause, named_by, amount
         ):
-            period = season_quarter(article.published.date(), fye) or period
+            season = in_season(named_by, article.published.date(), fye)
+            if season is not None:
+                named_by, period = season, _resolve(article, season, fye, None)
         if period is None:
             continue
         after_actual = bool(resolved) and resolved[-1].basis == "actual"
         basis = _basis(norm, consensus, clause_spans, window, amount, after_actual) or (
             _own_basis(article, norm, clause_spans, amount, period, named_by, fye)
         )
-        resolved.append(_Resolved(amount, companies, period, basis, named_by))
+        dated_by = named_by or (resolved[-1].dated_by if resolved else None)
+        resolved.append(_Resolved(amount, companies, period, basis, named_by, dated_by))
         for company in companies:
             part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
     _read_growth(article, part, sentence, clause_spans, terms, periods, resolved)
@@ -496,9 +502,10 @@ def _period_for(
 ) -> tuple[str | None, PeriodMention | None]:
     """The amount's period and the phrase that named it (None when it was carried over)."""
     reference = resolved[-1].period if resolved else None
-    if resolved and resolved[-1].named_by is not None:
+    dated_by = resolved[-1].dated_by if resolved else None
+    if dated_by is not None and not counts_back(dated_by):
         # "微软上财季为…，Meta为…": the same phrase, read in this company's calendar.
-        reference = _resolve(article, resolved[-1].named_by, fye, reference)
+        reference = _resolve(article, dated_by, fye, reference)
     # Period phrases never overlap, so their ends are sorted like their starts.
     upto = bisect_right([p.end for p in periods], window[1])
     chosen: PeriodMention | None = None

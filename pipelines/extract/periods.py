@@ -249,14 +249,19 @@ def names_reported_quarter(mention: PeriodMention) -> bool:
     return mention.kind == "relative" and mention.word in _REPORTED_QUARTER
 
 
-def season_quarter(published: date, fiscal_year_end_month: int) -> str | None:
-    """The quarter whose results season the publication date falls in: the last completed
-    quarter when it ended at most EARNINGS_SEASON_DAYS before, else None."""
+def in_season(
+    mention: PeriodMention, published: date, fiscal_year_end_month: int
+) -> PeriodMention | None:
+    """The quarter whose results season the publication date falls in (the last completed one,
+    ended at most EARNINGS_SEASON_DAYS before), as a "截至…月的季度" phrase at the offsets of
+    `mention`, so that every company reads it in its own calendar; None out of season."""
     year, quarter = last_completed_quarter(published, fiscal_year_end_month)
-    month_after = period_end_month(f"{year}Q{quarter}", fiscal_year_end_month) + 1
-    first_day_after = date(month_after // 12, month_after % 12 + 1, 1)
-    return (
-        f"{year}Q{quarter}" if (published - first_day_after).days < EARNINGS_SEASON_DAYS else None
+    end_month = period_end_month(f"{year}Q{quarter}", fiscal_year_end_month)
+    first_day_after = date((end_month + 1) // 12, (end_month + 1) % 12 + 1, 1)
+    if (published - first_day_after).days >= EARNINGS_SEASON_DAYS:
+        return None
+    return PeriodMention(
+        mention.start, mention.end, "ending_quarter", end_month // 12, month=end_month % 12 + 1
     )
 
 

@@ -215,6 +215,15 @@ def test_this_quarter_in_earnings_season(published: str, text: str, expected: li
     assert _facts(text, published) == expected
 
 
+def test_reported_quarter_carries_to_the_rest_of_the_sentence() -> None:
+    text = "微软本季度资本支出为214亿美元，高于市场预期的200亿美元，Meta为137亿美元。"
+    assert _facts(text, "2025-04-30") == [
+        ("MSFT", "actual", "2025Q3", 21.4, 21.4),
+        ("MSFT", "consensus", "2025Q3", 20.0, 20.0),
+        ("META", "actual", "2025Q1", 13.7, 13.7),
+    ]
+
+
 @pytest.mark.parametrize(
     ("published", "text", "expected"),
     [
