@@ -127,7 +127,18 @@ def days_covering(count: int) -> list[date]:
     return [FIRST_DAY + timedelta(days=offset) for offset in range(days)]
 
 
-def measure_scale(bodies: Sequence[Body], count: int, workdir: Path) -> ScaleFigures:
+def measure_scale(
+    bodies: Sequence[Body], count: int, workdir: Path, repeats: int = 1
+) -> ScaleFigures:
+    """The full run and its rerun that took least wall time among `repeats` attempts."""
+    attempts = [
+        _measure_scale_once(bodies, count, workdir / f"attempt_{attempt}")
+        for attempt in range(repeats)
+    ]
+    return min(attempts, key=lambda attempt: attempt.full.wall_seconds)
+
+
+def _measure_scale_once(bodies: Sequence[Body], count: int, workdir: Path) -> ScaleFigures:
     """A full run of `count` articles into a fresh warehouse, then the same run again."""
     warehouse = workdir / f"e2e_{count}" / "capex.duckdb"
     warehouse.parent.mkdir(parents=True, exist_ok=True)

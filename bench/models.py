@@ -102,7 +102,9 @@ def insert_synthetic_facts(con, count: int, *, distinct: bool = False) -> None:
     )
 
 
-def measure_models(workdir: Path, facts: int, *, distinct: bool = False) -> ModelsFigures:
+def measure_models(
+    workdir: Path, facts: int, *, distinct: bool = False, repeats: int = 3
+) -> ModelsFigures:
     label = "distinct" if distinct else "repeated"
     warehouse = workdir / f"models_{label}" / "capex.duckdb"
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -111,9 +113,16 @@ def measure_models(workdir: Path, facts: int, *, distinct: bool = False) -> Mode
         started = time.perf_counter()
         insert_synthetic_facts(con, facts, distinct=distinct)
         inserted = time.perf_counter() - started
-        timings = []
-        for model in in_build_order(load_models()):
-            started = time.perf_counter()
-            rows = build_model(con, model)
-            timings.append(ModelTiming(model.name, time.perf_counter() - started, rows))
+        models = in_build_order(load_models())
+        best: dict[str, ModelTiming] = {}
+        # The whole chain is built `repeats` times and each model keeps its best time: a
+        # build takes seconds, so one burst of other work would otherwise decide the figure.
+        for _ in range(repeats):
+            for model in models:
+                started = time.perf_counter()
+                rows = build_model(con, model)
+                elapsed = time.perf_counter() - started
+                if model.name not in best or elapsed < best[model.name].seconds:
+                    best[model.name] = ModelTiming(model.name, elapsed, rows)
+        timings = [best[model.name] for model in models]
     return ModelsFigures(facts=facts, distinct=distinct, insert_seconds=inserted, models=timings)
