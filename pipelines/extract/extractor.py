@@ -1,6 +1,7 @@
 """From article text to capex facts.
 
-Only sentences that name capital expenditure are read closely. Inside such a sentence each
+Text with no 资本/資本/cap at all is left at once (most articles). Otherwise only sentences
+that name capital expenditure and hold an amount are read closely. Inside such a sentence each
 amount is linked to the metric that governs it by clause structure (the nearest metric word
 before it in its clause, else the nearest after it, else the metric carried from the previous
 clause); changes ("增加200亿美元") and run rates are not levels. Then company, period and basis
@@ -13,10 +14,15 @@ are resolved from cues bound to the amount:
               period, "较2023年", dates only the amount right after it); else one named earlier
               in the sentence and not yet used; else the previous amount's period, re-read in
               this company's calendar; else the last period of the previous sentence of the
-              same paragraph
+              same paragraph. "本季度…为X" in the weeks after a quarter ended is that quarter.
     basis     a consensus cue governing the amount (市场预期的, 分析师预估, 预估X beside a
               reported figure) → consensus; an ended period → actual, unless the company's
-              forecast words introduce it; otherwise → guidance
+              forecast or revision words introduce it ("此前预期为X" after 上调 is the earlier
+              guidance); otherwise → guidance
+    bounds    after 下限/上限 only the new end is kept, as at_least / up_to
+
+A sentence that only says "实际为X" right after an expectation for a named period gives the
+actual for that company and period.
 """
 
 from __future__ import annotations
