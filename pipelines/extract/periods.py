@@ -12,6 +12,8 @@ import re
 from datetime import date
 from typing import NamedTuple
 
+_CHINESE_MONTHS = {name: n for n, name in enumerate("一二三四五六七八九十", start=1)}
+_CHINESE_MONTHS.update({"十一": 11, "十二": 12})
 _QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _SPAN_WORDS = (
@@ -39,7 +41,7 @@ _STARTS = "0-9FQTYHy财第一二三四此前上下去全整今本明来当这该
 # "截至2024年12月31日的三个月", "截至9月底的季度", "截至6月30日的2025财年": the quarter or
 # fiscal year that ends in the month named.
 _ENDING = (
-    r"截至\s?(?:(?P<end_year>(?:19|20)\d{2})\s?年)?\s?(?P<end_month>1[0-2]|0?[1-9])\s?月"
+    r"截至\s?(?:(?P<end_year>(?:19|20)\d{2})\s?年)?\s?(?P<end_month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s?月"
     r"(?:\s?[0-3]?\d\s?日|底|末)?(?:止|为止)?(?:的|之)?"
     r"(?:(?P<end_quarter>三个月|3个月|(?:第[一二三四1-4](?:个)?)?(?:财季|财政季度|季度|季))"
     r"|(?:(?P<end_fy>(?:19|20)\d{2})\s?)?(?:财年|财政年度|会计年度|年度|十二个月|12个月))"
@@ -155,7 +157,8 @@ def _mention(m: re.Match[str]) -> PeriodMention | None:
     if m.group("ending"):
         kind = "ending_quarter" if m.group("end_quarter") else "ending_year"
         year = int(m.group("end_year")) if m.group("end_year") else None
-        return PeriodMention(s, e, kind, year, month=int(m.group("end_month")))
+        month = m.group("end_month")
+        return PeriodMention(s, e, kind, year, month=_CHINESE_MONTHS.get(month) or int(month))
     if m.group("span_year") or m.group("span"):
         return PeriodMention(s, e, "span", word=m.group())
     if m.group("fy"):
