@@ -103,6 +103,7 @@ def dagster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dagster]:
         CAPEX_SOURCE="samples",
         CAPEX_WAREHOUSE=str(root / "warehouse" / "capex.duckdb"),
         CAPEX_INBOX=str(root / "inbox"),
+        CAPEX_AUTOMATION_SECONDS="5",  # downstream follows within seconds, not half a minute
     )
     dagster_bin = Path(os.environ.get("VIRTUAL_ENV", "")) / "bin" / "dagster"
     if not dagster_bin.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import dagster as dg
@@ -18,6 +19,11 @@ from pipelines.defs.automation.jobs import ingest_job
 from pipelines.defs.automation.schedules import BEIJING, beijing_day
 
 INBOX_INTERVAL_SECONDS = 30
+
+
+def automation_interval_seconds() -> int:
+    """How often downstream assets are checked for changed inputs: CAPEX_AUTOMATION_SECONDS."""
+    return int(os.environ.get("CAPEX_AUTOMATION_SECONDS") or 30)
 
 
 @dg.sensor(
@@ -63,6 +69,6 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     "capex_automation",
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=automation_interval_seconds(),
     description="Refreshes facts and models when the assets they read change.",
 )
