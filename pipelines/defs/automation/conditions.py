@@ -15,10 +15,9 @@ import dagster as dg
 
 def _partitioned_keys(assets: Sequence[dg.AssetsDefinition]) -> set[dg.AssetKey]:
     return {
-        key
+        spec.key
         for assets_def in assets
         for spec in assets_def.specs
-        for key in [spec.key]
         if spec.partitions_def is not None
     }
 
