@@ -335,8 +335,14 @@ def _read_sentence(
         if period is None:
             continue
         after_actual = bool(resolved) and resolved[-1].basis == "actual"
-        basis = _basis(norm, consensus, clause_spans, window, amount, after_actual) or (
-            _own_basis(article, norm, clause_spans, amount, period, named_by, fye)
+        # "上调至700亿美元，此前预期为650亿美元": the company's own earlier figure, unless a
+        # named source makes it the market's.
+        earlier_outlook = _previous_outlook_in_revision(norm, clause_spans, amount)
+        beside_actual = after_actual and not earlier_outlook
+        basis = _basis(norm, consensus, clause_spans, window, amount, beside_actual) or (
+            "guidance"
+            if earlier_outlook
+            else _own_basis(article, norm, clause_spans, amount, period, named_by, fye)
         )
         dated_by = named_by or (resolved[-1].dated_by if resolved else None)
         resolved.append(_Resolved(amount, companies, period, basis, named_by, dated_by))
@@ -619,14 +625,13 @@ def _basis(
         inside = window[0] <= cue.start() and cue.end() <= window[1]
         if inside and _cue_governs(norm, cue, clause_spans, amount):
             return "consensus"
-    if _previous_outlook_in_revision(norm, clause_spans, amount):
-        return None  # "上调至700亿美元，此前预期为650亿美元": the company's own earlier figure
     if after_actual and _expectation_beside_actual(norm, clause_spans, window, amount):
         return "consensus"
     return None
 
 
 def _previous_outlook_in_revision(norm: str, clause_spans: list[Span], amount: Amount) -> bool:
+    """ "此前预期为X" in a clause after a revision of the figure ("上调至…")."""
     clause = _clause_of(clause_spans, amount.start)
     if clause.start == clause_spans[0].start:
         return False  # the revision must come in an earlier clause
@@ -649,8 +654,6 @@ def _own_basis(
     if not is_past(period, fye, article.published.date()):
         return "guidance"
     if _forecast_for_ended_period(norm, clause_spans, named_by, amount):
-        return "guidance"
-    if _previous_outlook_in_revision(norm, clause_spans, amount):
         return "guidance"
     clause = _clause_of(clause_spans, amount.start)
     if cues.REVISED.search(norm, clause.start, amount.start):
