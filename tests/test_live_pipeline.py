@@ -123,3 +123,25 @@ def test_backfill_of_a_date_range_from_the_command_line(
     )
     assert dict(by_day) == {DAY: 6, next_day.isoformat(): 6}
     assert {row[0] for row in _rows(warehouse, "select article_id from articles")} == listed
+
+
+def test_a_folder_run_on_the_same_day_keeps_what_the_live_site_listed(
+    site: tuple[ReplayServer, list[str]], tmp_path: Path
+) -> None:
+    from pipelines.sources import SAMPLES_DIR
+
+    server, ids = site
+    server.set_fault(ids[0], Fault())
+    server.set_fault(ids[1], Fault())
+    warehouse = tmp_path / "capex.duckdb"
+    run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+    run_pipeline(source="archive", archive=SAMPLES_DIR, warehouse=warehouse, partition=DAY)
+    origins = dict(
+        _rows(
+            warehouse,
+            "select origin = 'live', count(*) from article_index "
+            f"where partition_date = '{DAY}' group by 1",
+        )
+    )
+    assert origins[True] == len(ids)
+    assert origins[False] == len(list(SAMPLES_DIR.glob("*.shtml")))

@@ -63,13 +63,22 @@ INDEX_SCHEMA = {
 }
 
 
-def load_index(con: duckdb.DuckDBPyConnection, rows: list[dict], partition: date) -> int:
-    """Replace one partition's listing with `rows` (dicts with INDEX_SCHEMA's keys)."""
+def load_index(
+    con: duckdb.DuckDBPyConnection, rows: list[dict], partition: date, *, live: bool
+) -> int:
+    """Replace one partition's listing by one kind of source with `rows` (INDEX_SCHEMA keys).
+
+    The live site and folders (the inbox, an archive) list into the same day independently,
+    so each replaces only what it listed itself.
+    """
     frame = pl.DataFrame(
         [{**row, "partition_date": partition} for row in rows], schema=INDEX_SCHEMA
     ).unique("article_id", keep="first", maintain_order=True)
     with transaction(con):
-        con.execute("delete from article_index where partition_date = ?", [partition])
+        con.execute(
+            "delete from article_index where partition_date = ? and (origin = 'live') = ?",
+            [partition, live],
+        )
         upsert(con, "article_index", frame, "article_id")
     return frame.height
 

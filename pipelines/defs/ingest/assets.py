@@ -46,7 +46,7 @@ def article_index(
         # Retrying an unreachable network only delays the message the user needs.
         raise dg.Failure(description=str(error), allow_retries=False) from error
     with warehouse.connect() as con:
-        listed = load_index(con, outcome.rows, day)
+        listed = load_index(con, outcome.rows, day, live=config.kind == "live")
         record_failures(
             con,
             outcome.problems,
