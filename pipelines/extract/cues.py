@@ -94,11 +94,13 @@ FORWARD = re.compile(r"将|会|有望|计划|打算|料将|预计|预期|指引|
 # Verbs that only ever revise an outlook: the figure they set is guidance even for a period
 # that has ended ("将2024年资本支出收窄至390亿至400亿美元").
 REVISED = re.compile(r"上调|下调|调高|调低|上修|下修|收窄|重申")
+# Words that name an outlook: with one, a bare "原先为X" after a change is the old outlook.
+OUTLOOK_WORD = re.compile(r"指引|预期|预测|目标|预算|展望|计划")
 # Any change of a figure, for spotting a revision sentence.
 REVISION = re.compile(r"上调|下调|调整|调高|调低|上修|下修|收窄|维持|重申|提高|降低|削减|缩减|扩大")
 # "此前预期为X", "之前预计为X", "原先为X" after a revision: the company's previous outlook.
 PREVIOUS_OUTLOOK = re.compile(
-    r"(?:此前|之前|原先|原来|先前|早前|上次)(?:的)?(?:预期|指引|预计|预测|目标|计划|预估)?"
+    r"(?:此前|之前|原先|原来|先前|早前|上次)(?:的)?(?P<noun>预期|指引|预计|预测|目标|计划|预估)?"
     r"(?:值|区间)?(?:为|是)?(?:约|近|超过|逾)?\s?$"
 )
 # A sentence that opens with the actual figure of the topic the previous sentence set.

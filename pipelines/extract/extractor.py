@@ -637,7 +637,17 @@ def _previous_outlook_in_revision(norm: str, clause_spans: list[Span], amount: A
         return False  # the revision must come in an earlier clause
     if not cues.REVISION.search(norm, clause_spans[0].start, clause.start):
         return False
-    return cues.PREVIOUS_OUTLOOK.search(norm, clause.start, amount.start) is not None
+    earlier = cues.PREVIOUS_OUTLOOK.search(norm, clause.start, amount.start)
+    if earlier is None:
+        return False
+    # "此前为X" alone: the old outlook only when the change was to an outlook ("上调指引至…"),
+    # not when the spending itself rose ("2024年资本支出提高至830亿美元，此前为484亿美元").
+    sentence_start = clause_spans[0].start
+    return bool(
+        earlier.group("noun")
+        or cues.REVISED.search(norm, sentence_start, clause.start)
+        or cues.OUTLOOK_WORD.search(norm, sentence_start, clause.start)
+    )
 
 
 def _own_basis(

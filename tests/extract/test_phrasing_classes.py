@@ -368,6 +368,13 @@ def test_named_expectations_stay_consensus(
     assert _facts(text, published) == expected
 
 
+def test_earlier_level_after_spending_rose_is_not_guidance() -> None:
+    # The spending itself rose: "此前为X" is no earlier outlook here.
+    facts = _facts("亚马逊2024年资本支出提高至830亿美元，此前为484亿美元。", "2025-02-08")
+    assert [f for f in facts if f[1] == "guidance"] == []
+    assert ("AMZN", "actual", "2024", 83.0, 83.0) in facts
+
+
 # --- "实际为X" continues the previous sentence's company and period -------------------------------
 
 
