@@ -4,8 +4,8 @@
 -- flagged; nothing is ever averaged away. lowest_stated_usd and highest_stated_usd span every
 -- figure stated (highest null when one is open-ended).
 -- The headline value: for guidance, the latest statement (a company's newer plan supersedes
--- its older one, and "raised from 75 to 85 bn" states the new value last); for actuals and
--- consensus, the value most articles state, the latest on a tie.
+-- its older one, and within an article the figure a revision replaced never wins); for actuals
+-- and consensus, the value most articles state, the latest on a tie.
 -- is_lower_bound marks an open-ended headline ("over 320 bn"): value_usd is its low end.
 -- prior_year_period and previous_period name the periods the marts compare it with.
 
@@ -27,11 +27,20 @@ distinct_values as (
         any_value(fiscal_year) as fiscal_year,
         any_value(fiscal_quarter) as fiscal_quarter,
         -- the last statement of this value: by publication time, then position in the text
-        max({'published_at': published_at, 'article_id': article_id, 'fact_index': fact_index})
-            as last_statement,
+        max({
+            'published_at': published_at,
+            'article_id': article_id,
+            'current': not superseded,
+            'fact_index': fact_index
+        }) as last_statement,
         arg_max(
             qualifier,
-            {'published_at': published_at, 'article_id': article_id, 'fact_index': fact_index}
+            {
+                'published_at': published_at,
+                'article_id': article_id,
+                'current': not superseded,
+                'fact_index': fact_index
+            }
         ) as qualifier,
         count(distinct article_id) as article_count,
         min(published_at) as first_seen_at,

@@ -1,6 +1,7 @@
 -- How each company's capex guidance for a period moved over time: one row per statement of
--- it, in article publication order (and, within an article, in text order, so "raised from
--- 75 to 85 bn" reads old then new). revision_number counts the steps; change_usd and
+-- it, in article publication order (and, within an article, the replaced outlook first, then
+-- text order, so "raised from 75 to 85 bn" and "cut to 30 bn from 34 bn" both read old then
+-- new). revision_number counts the steps; change_usd and
 -- relative_change (a fraction) compare with the statement before; direction is initial,
 -- raised, lowered or reiterated (within 1%). A value an article restates right after
 -- itself counts once.
@@ -18,7 +19,7 @@ in_order as (
     from facts
     window statements as (
         partition by company, metric, period
-        order by published_at, article_id, fact_index
+        order by published_at, article_id, superseded desc, fact_index
     )
 ),
 
@@ -38,7 +39,7 @@ steps as (
     from statements
     window statements as (
         partition by company, metric, period
-        order by published_at, article_id, fact_index
+        order by published_at, article_id, superseded desc, fact_index
     )
 ),
 

@@ -1,7 +1,8 @@
 -- One row per extracted capex figure, with its period split into fiscal year and quarter and
 -- a single comparable value: the point value, or the midpoint of a range.
 -- An open-ended figure ("over 80 bn", high null) keeps its low end as value_usd and is
--- flagged is_lower_bound, so growth built on it reads "at least".
+-- flagged is_lower_bound, so growth built on it reads "at least". superseded marks a guidance
+-- figure the same sentence says was replaced ("raised from 75 to 85 bn": the 75).
 
 with facts as (
     select * from capex_facts
@@ -29,6 +30,7 @@ final as (
         end as value_usd,
         facts.value_high_usd is null as is_lower_bound,
         facts.qualifier,
+        facts.superseded,
         facts.sentence,
         facts.field,
         facts.sentence_start,

@@ -337,7 +337,9 @@ def _read_sentence(
         after_actual = bool(resolved) and resolved[-1].basis == "actual"
         # "上调至700亿美元，此前预期为650亿美元": the company's own earlier figure, unless a
         # named source makes it the market's.
-        earlier_outlook = _previous_outlook_in_revision(norm, clause_spans, amount)
+        earlier_outlook = _previous_outlook_in_revision(
+            norm, clause_spans, amount
+        ) or _revised_away(norm, clause_spans, sentence, amount)
         beside_actual = after_actual and not earlier_outlook
         basis = _basis(norm, consensus, clause_spans, window, amount, beside_actual) or (
             "guidance"
@@ -346,8 +348,11 @@ def _read_sentence(
         )
         dated_by = named_by or (resolved[-1].dated_by if resolved else None)
         resolved.append(_Resolved(amount, companies, period, basis, named_by, dated_by))
+        superseded = basis == "guidance" and earlier_outlook
         for company in companies:
-            part.facts.append(_fact(article, part, sentence, company, amount, period, basis))
+            part.facts.append(
+                _fact(article, part, sentence, company, amount, period, basis, superseded)
+            )
     _read_growth(article, part, sentence, clause_spans, terms, periods, resolved)
     return resolved
 
@@ -630,6 +635,23 @@ def _basis(
     return None
 
 
+def _revised_away(norm: str, clause_spans: list[Span], sentence: Span, amount: Amount) -> bool:
+    """ "将资本支出指引从750亿美元上调至850亿美元": the outlook a revision starts from.
+
+    A change of outlook, not of spending: either an outlook-only verb (上调, 下修...) or a
+    broad one (提高, 降低...) after an outlook word, so "从2023年的480亿美元提高至2024年的
+    830亿美元" stays two actuals."""
+    clause = _clause_of(clause_spans, amount.start)
+    if not cues.FROM_END.search(norm, clause.start, amount.start):
+        return False
+    revision = cues.REVISED.search(norm, amount.end, sentence.end)
+    if revision is None and cues.OUTLOOK_WORD.search(norm, sentence.start, amount.start):
+        revision = cues.REVISION.search(norm, amount.end, sentence.end)
+    if revision is None:
+        return False
+    return any(mark in norm[revision.end() : revision.end() + 4] for mark in "至到")
+
+
 def _previous_outlook_in_revision(norm: str, clause_spans: list[Span], amount: Amount) -> bool:
     """ "此前预期为X" in a clause after a revision of the figure ("上调至…")."""
     clause = _clause_of(clause_spans, amount.start)
@@ -739,6 +761,7 @@ def _fact(
     amount: Amount,
     period: str,
     basis: Basis,
+    superseded: bool = False,
 ) -> CapexFact:
     return CapexFact(
         article_id=article.article_id,
@@ -750,6 +773,7 @@ def _fact(
         value_high_usd=amount.high,
         qualifier=amount.qualifier,
         **_source(part, sentence),
+        superseded=superseded,
     )
 
 

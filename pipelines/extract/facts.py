@@ -45,6 +45,9 @@ class CapexFact(_Stated):
     field: Field
     sentence_start: int
     sentence_end: int
+    # A guidance figure the same sentence says was replaced ("从750亿美元上调至850亿美元",
+    # "下调至300亿美元，此前预期为340亿美元"): still a fact, but not the current outlook.
+    superseded: bool = False
 
     _KEY: ClassVar[tuple[str, ...]] = ("period", "value_low_usd", "value_high_usd")
 

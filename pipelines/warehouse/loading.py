@@ -289,6 +289,7 @@ FACT_SCHEMA = {
     "value_high_usd": pl.Float64,
     "qualifier": pl.String,
     **_PROVENANCE,
+    "superseded": pl.Boolean,
 }
 
 GROWTH_SCHEMA = {

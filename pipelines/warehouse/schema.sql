@@ -52,8 +52,11 @@ create table if not exists capex_facts (
     sentence_end integer not null,
     url varchar,
     published_at timestamptz not null,
+    superseded boolean not null default false,
     primary key (article_id, fact_index)
 );
+-- Warehouses built before revisions were marked gain the column (re-extraction fills it).
+alter table capex_facts add column if not exists superseded boolean default false;
 
 create table if not exists capex_stated_growth (
     article_id varchar not null,

@@ -544,4 +544,34 @@ def test_to_dict_uses_contract_field_names() -> None:
         "field",
         "sentence_start",
         "sentence_end",
+        "superseded",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the figure a revision starts from is the outlook it replaced
+        (
+            "英特尔将2024年资本支出指引从270亿美元下调至250亿美元。",
+            [("guidance", "2024", 270e8, True), ("guidance", "2024", 250e8, False)],
+        ),
+        (
+            "微軟將本財年資本開支預期由800億美元上調到880億美元。",
+            [("guidance", "2025", 800e8, True), ("guidance", "2025", 880e8, False)],
+        ),
+        # the old outlook may also come after the new one
+        (
+            "甲骨文将本财年资本支出目标上调至350亿美元，此前预期为250亿美元。",
+            [("guidance", "2025", 350e8, False), ("guidance", "2025", 250e8, True)],
+        ),
+        # spending that rose from one year to the next replaces nothing
+        (
+            "特斯拉的资本支出从2023年的89亿美元提高至2024年的113亿美元。",
+            [("actual", "2023", 89e8, False), ("actual", "2024", 113e8, False)],
+        ),
+    ],
+)
+def test_superseded_outlooks_are_marked(text: str, expected: list[tuple]) -> None:
+    facts = _run(text, "2025-02-07").facts
+    assert [(f.basis, f.period, f.value_low_usd, f.superseded) for f in facts] == expected

@@ -38,8 +38,11 @@ def fact(
     index: int = 0,
     day: int = 7,
     open_ended: bool = False,
+    superseded: bool = False,
 ) -> dict:
-    """A capex fact in billions: a point (`low`), a range (`low`, `high`) or "over `low`"."""
+    """A capex fact in billions: a point (`low`), a range (`low`, `high`) or "over `low`".
+
+    `superseded` marks a guidance figure its own sentence says was replaced."""
     if open_ended:
         high_usd, qualifier = None, "over"
     else:
@@ -54,6 +57,7 @@ def fact(
         "value_low_usd": low * BILLION,
         "value_high_usd": high_usd,
         "qualifier": qualifier,
+        "superseded": superseded,
     }
 
 

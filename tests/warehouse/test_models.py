@@ -209,6 +209,29 @@ def test_guidance_revisions_follow_publication_then_text_order(warehouse) -> Non
     assert other == [{"direction": "initial"}]
 
 
+def test_an_outlook_replaced_in_the_same_sentence_comes_first_and_never_heads(
+    warehouse,
+) -> None:
+    # "cut its 2023 plan to 30 bn from 34 bn": the new figure is stated before the old one
+    build(
+        warehouse,
+        [
+            fact("c1", "META", "guidance", "2023", 30, index=0, day=3),
+            fact("c1", "META", "guidance", "2023", 34, index=1, day=3, superseded=True),
+        ],
+    )
+    steps = rows(
+        warehouse,
+        "select guidance_usd, direction from capex_guidance_revisions order by revision_number",
+    )
+    assert [(s["guidance_usd"] / BILLION, s["direction"]) for s in steps] == [
+        (34, "initial"),
+        (30, "lowered"),
+    ]
+    (row,) = rows(warehouse, "select value_usd, values_disagree from capex_facts_consolidated")
+    assert row == {"value_usd": 30 * BILLION, "values_disagree": True}
+
+
 @pytest.mark.parametrize(
     ("stated_pct", "status"),
     [(63.0, "agrees"), (62.0, "agrees"), (60.0, "disagrees"), (70.0, "disagrees")],
