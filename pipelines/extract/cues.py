@@ -103,6 +103,12 @@ PREVIOUS_OUTLOOK = re.compile(
     r"(?:此前|之前|原先|原来|先前|早前|上次)(?:的)?(?P<noun>预期|指引|预计|预测|目标|计划|预估)?"
     r"(?:值|区间)?(?:为|是)?(?:约|近|超过|逾)?\s?$"
 )
+# "高于此前预测的250亿美元" right after the company's own plan: its earlier outlook, not the
+# market's, unless a source is named ("高于FactSet此前预计的…").
+EARLIER_FORECAST = re.compile(
+    r"(?:此前|之前|先前|原先|早前)(?:的)?(?:预期|预测|预计|预估|指引|目标)(?:的|为|是)\s?$"
+)
+NAMED_SOURCE = re.compile(SOURCE)
 # A sentence that opens with the actual figure of the topic the previous sentence set.
 ACTUAL_FIGURE = re.compile(
     r"\s*(?:而|但|不过|结果)?(?:该公司|公司|其)?(?:的)?(?:实际|最终)(?:上)?(?:的)?"

@@ -337,15 +337,21 @@ def _read_sentence(
         after_actual = bool(resolved) and resolved[-1].basis == "actual"
         # "上调至700亿美元，此前预期为650亿美元": the company's own earlier figure, unless a
         # named source makes it the market's.
-        earlier_outlook = _previous_outlook_in_revision(
-            norm, clause_spans, amount
-        ) or _revised_away(norm, clause_spans, sentence, amount)
-        beside_actual = after_actual and not earlier_outlook
-        basis = _basis(norm, consensus, clause_spans, window, amount, beside_actual) or (
-            "guidance"
-            if earlier_outlook
-            else _own_basis(article, norm, clause_spans, amount, period, named_by, fye)
+        after_guidance = bool(resolved) and resolved[-1].basis == "guidance"
+        # The company's own replaced outlook, by the sentence's structure; no source is named.
+        replaced = _revised_away(norm, clause_spans, sentence, amount) or (
+            after_guidance and _earlier_own_forecast(norm, clause_spans, amount)
         )
+        earlier_outlook = replaced or _previous_outlook_in_revision(norm, clause_spans, amount)
+        beside_actual = after_actual and not earlier_outlook
+        if replaced:
+            basis: Basis = "guidance"
+        else:
+            basis = _basis(norm, consensus, clause_spans, window, amount, beside_actual) or (
+                "guidance"
+                if earlier_outlook
+                else _own_basis(article, norm, clause_spans, amount, period, named_by, fye)
+            )
         dated_by = named_by or (resolved[-1].dated_by if resolved else None)
         resolved.append(_Resolved(amount, companies, period, basis, named_by, dated_by))
         superseded = basis == "guidance" and earlier_outlook
@@ -650,6 +656,16 @@ def _revised_away(norm: str, clause_spans: list[Span], sentence: Span, amount: A
     if revision is None:
         return False
     return any(mark in norm[revision.end() : revision.end() + 4] for mark in "至到")
+
+
+def _earlier_own_forecast(norm: str, clause_spans: list[Span], amount: Amount) -> bool:
+    """ "（预计…约为350亿美元，）高于此前预测的250亿美元": an earlier forecast with no source
+    named in its clause, compared with the company's plan just stated."""
+    clause = _clause_of(clause_spans, amount.start)
+    return bool(
+        cues.EARLIER_FORECAST.search(norm, clause.start, amount.start)
+        and not cues.NAMED_SOURCE.search(norm, clause.start, amount.start)
+    )
 
 
 def _previous_outlook_in_revision(norm: str, clause_spans: list[Span], amount: Amount) -> bool:

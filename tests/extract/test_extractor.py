@@ -575,3 +575,30 @@ def test_to_dict_uses_contract_field_names() -> None:
 def test_superseded_outlooks_are_marked(text: str, expected: list[tuple]) -> None:
     facts = _run(text, "2025-02-07").facts
     assert [(f.basis, f.period, f.value_low_usd, f.superseded) for f in facts] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an earlier forecast nobody else is named for, beside the company's new plan
+        (
+            "博通预计2025财年资本支出约为12亿美元，高于此前预测的9亿美元。",
+            [("guidance", 12e8, False), ("guidance", 9e8, True)],
+        ),
+        (
+            "特斯拉表示今年资本开支将超过110亿美元，低於先前預估的120億美元。",
+            [("guidance", 110e8, False), ("guidance", 120e8, True)],
+        ),
+        # a named source keeps it the market's
+        (
+            "博通预计2025财年资本支出约为12亿美元，高于分析师此前预测的9亿美元。",
+            [("consensus", 9e8, False)],
+        ),
+    ],
+)
+def test_an_earlier_forecast_beside_a_plan_is_the_replaced_outlook(
+    text: str, expected: list[tuple]
+) -> None:
+    facts = _run(text, "2025-03-10").facts
+    got = [(f.basis, f.value_low_usd, f.superseded) for f in facts]
+    assert got[-len(expected) :] == expected
