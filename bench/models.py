@@ -56,7 +56,7 @@ def insert_synthetic_facts(con, count: int, *, distinct: bool = False) -> None:
     )
     con.execute(
         f"""
-        insert into capex_facts
+        insert into capex_facts by name
         select
             article_id,
             fact_index,
@@ -68,8 +68,11 @@ def insert_synthetic_facts(con, count: int, *, distinct: bool = False) -> None:
             case when range_kind = 0 then low * 1.15
                  when range_kind = 1 then low
                  else null end as value_high_usd,
-            ['exact', 'approx', 'over', 'range'][1 + cast(hash(i, 'qual') % 4 as integer)],
-            '公司表示本期资本开支约为' || cast(round(low / 1e8) as varchar) || '亿美元。',
+            ['exact', 'approx', 'over', 'range'][1 + cast(hash(i, 'qual') % 4 as integer)]
+                as qualifier,
+            '公司表示本期资本开支约为' || cast(round(low / 1e8) as varchar) || '亿美元。'
+                as sentence,
+            false as superseded,
             'body' as field,
             0 as sentence_start,
             20 as sentence_end,
