@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # The object API with the Agg canvas: no pyplot global state, no window, safe in threads.
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 BILLION = 1e9
 PANEL_COLUMNS = 3
@@ -41,6 +43,11 @@ class ChartPoint:
 
 
 def _new_figure(size: tuple[float, float]) -> Figure:
+    # matplotlib is imported on first use: it costs most of a second, and runs with nothing
+    # new never draw.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=size)
     FigureCanvasAgg(figure)
     return figure
