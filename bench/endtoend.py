@@ -2,9 +2,10 @@
 
 The replay server runs here; the pipeline runs in a child process (`python -m bench.endtoend
 ...`), so its wall time and peak RSS are its own and the server's work is not counted in
-them. The child calls `run_pipeline`, the function behind `capex run`, once per Beijing day,
-as a backfill would: every run lists its day through the roll API, fetches and archives the
-new pages, parses, extracts, loads and rebuilds the SQL models.
+them. The child calls `run_pipeline`, the function behind `capex run --date D --until E`,
+once for the whole range of Beijing days, as a backfill does: the run lists each day through
+the roll API, fetches and archives the new pages, parses, extracts, loads and rebuilds the
+SQL models. With nothing new, it stops after the listing.
 
 Articles are the benchmark bodies cycled under new ids, ARTICLES_PER_DAY to a day, at a
 steady pace through each day, served as full ~100 KB pages.
@@ -230,8 +231,10 @@ def child_main(argv: Sequence[str] | None = None) -> int:
     from pipelines.warehouse.loading import code_version
 
     started = time.perf_counter()
-    for day in args.days.split(","):
-        run_pipeline(source="live", archive=None, warehouse=args.warehouse, partition=day)
+    days = args.days.split(",")  # consecutive
+    run_pipeline(
+        source="live", archive=None, warehouse=args.warehouse, partition=days[0], until=days[-1]
+    )
     pipeline_seconds = time.perf_counter() - started
     con = connect(args.warehouse, read_only=True)
     try:

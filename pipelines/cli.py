@@ -83,17 +83,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.archive is not None and not args.archive.exists():
         raise UserError(f"archive folder not found: {args.archive}")
     days = _days(args.date, args.until)
-    for day in days:
-        print(f"capex: running the pipeline on {args.source} articles for {day}", file=sys.stderr)
-        try:
-            report = run_pipeline(
-                source=args.source, archive=args.archive, warehouse=args.warehouse, partition=day
-            )
-        except RunFailed as error:
-            print(f"capex: the run for {day} failed: {error}", file=sys.stderr)
-            return 1
-        if args.source != "live":
-            break  # a folder is read whole whatever the day, so one run covers the range
+    span = days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
+    print(f"capex: running the pipeline on {args.source} articles for {span}", file=sys.stderr)
+    try:
+        report = run_pipeline(
+            source=args.source,
+            archive=args.archive,
+            warehouse=args.warehouse,
+            partition=days[0],
+            until=days[-1],
+        )
+    except RunFailed as error:
+        print(f"capex: the run failed: {error}", file=sys.stderr)
+        return 1
     for line in [*report.built, *summary_lines(args.warehouse)]:
         print(line)
     for line in report.failed_checks:

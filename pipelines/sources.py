@@ -27,6 +27,7 @@ from pipelines.ingest.folder import FolderImportError, read_folder
 from pipelines.ingest.roll import Listing, list_day
 from pipelines.ingest.settings import IngestSettings
 from pipelines.records import RawPage
+from pipelines.warehouse.loading import raw_page_row
 
 SourceKind = Literal["live", "samples", "archive"]
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
@@ -63,7 +64,9 @@ class ListingOutcome:
 
 @dataclass
 class PagesOutcome:
-    archived: list[RawPage] = field(default_factory=list)  # new or changed pages
+    # References to new or changed pages (raw_pages rows): the bytes are on disk already, and
+    # keeping them here would hold a whole backfill in memory.
+    archived: list[dict] = field(default_factory=list)
     already_archived: int = 0
     failures: list[dict] = field(default_factory=list)  # failures rows (stage "fetch"/"import")
     recovered: list[str] = field(default_factory=list)  # ids whose earlier failure is cured
@@ -104,7 +107,7 @@ def collect_pages(
         if item.article_id not in wanted:
             continue
         if archive.put(item):
-            outcome.archived.append(item)
+            outcome.archived.append(raw_page_row(item))
         else:
             outcome.already_archived += 1
         outcome.recovered.append(item.article_id)
@@ -131,7 +134,7 @@ def _archive(result: FetchResult, archive: RawArchive, outcome: PagesOutcome) ->
     outcome.requests += result.requests
     for fetched in result.pages:
         archive.put(fetched.page, headers=fetched.headers, final_url=fetched.final_url)
-        outcome.archived.append(fetched.page)
+        outcome.archived.append(raw_page_row(fetched.page))
         outcome.recovered.append(fetched.page.article_id)
     outcome.failures.extend(_fetch_failure(failure) for failure in result.failures)
     outcome.failures.extend(
@@ -147,7 +150,8 @@ def _folder_pages(path: Path) -> Iterator[RawPage]:
 
 
 def _list_live(settings: IngestSettings, day: date, known_ids: frozenset[str]) -> ListingOutcome:
-    listing = list_day(day, settings, known_ids=known_ids)
+    # Newest first: a page holding only archived articles means the rest of the day is known.
+    listing = list_day(day, settings, known_ids=known_ids, stop_at_known=True)
     outcome = ListingOutcome(requests=listing.requests)
     outcome.rows = [_index_row_for_listing(item) for item in listing.listings]
     outcome.problems = [

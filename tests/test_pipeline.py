@@ -79,8 +79,29 @@ def test_a_broken_page_is_recorded_with_its_reason_and_the_rest_load(
 
 def test_a_second_run_leaves_every_table_as_it_was(sample_warehouse: Path) -> None:
     before = _counts(sample_warehouse)
-    run_pipeline(source="samples", archive=None, warehouse=sample_warehouse, partition="2025-02-07")
+    report = run_pipeline(
+        source="samples", archive=None, warehouse=sample_warehouse, partition="2025-02-07"
+    )
     assert _counts(sample_warehouse) == before
+    # Nothing new: the listing is read again and everything after it is skipped.
+    assert [line.split()[1] for line in report.built] == ["article_index"]
+
+
+def test_a_model_whose_sql_changed_is_rebuilt_without_new_data(sample_warehouse: Path) -> None:
+    from pipelines.warehouse.db import open_warehouse
+
+    with open_warehouse(sample_warehouse) as con:  # as if capex_yoy.sql had been edited
+        con.execute("update model_builds set sql_version = 'old' where name = 'capex_yoy'")
+    report = run_pipeline(
+        source="samples", archive=None, warehouse=sample_warehouse, partition="2025-02-07"
+    )
+    assert "capex_yoy" in [line.split()[1] for line in report.built]
+    con = connect(sample_warehouse, read_only=True)
+    try:
+        stale = con.execute("select count(*) from model_builds where sql_version = 'old'")
+        assert stale.fetchone() == (0,)
+    finally:
+        con.close()
 
 
 def test_sql_refuses_writes_and_formats_csv(

@@ -23,6 +23,7 @@ from pipelines.extract import extract
 from pipelines.parse import parse_raw_page
 from pipelines.records import Article, ParseError, RawPage
 from pipelines.warehouse.db import delete_keys, insert_frame, transaction, upsert
+from pipelines.warehouse.models import load_models, stale_models
 
 
 @cache
@@ -66,19 +67,21 @@ INDEX_SCHEMA = {
 def load_index(
     con: duckdb.DuckDBPyConnection, rows: list[dict], partition: date, *, live: bool
 ) -> int:
-    """Replace one partition's listing by one kind of source with `rows` (INDEX_SCHEMA keys).
+    """Record one partition's listing by one kind of source (`rows` with INDEX_SCHEMA keys).
 
-    The live site and folders (the inbox, an archive) list into the same day independently,
-    so each replaces only what it listed itself.
+    A live listing stops paging once it reaches articles already archived, so it adds to what
+    earlier runs listed for the day. A folder is read whole, so its rows replace the folder
+    rows listed for that day before (and never the live site's).
     """
     frame = pl.DataFrame(
         [{**row, "partition_date": partition} for row in rows], schema=INDEX_SCHEMA
     ).unique("article_id", keep="first", maintain_order=True)
     with transaction(con):
-        con.execute(
-            "delete from article_index where partition_date = ? and (origin = 'live') = ?",
-            [partition, live],
-        )
+        if not live:
+            con.execute(
+                "delete from article_index where partition_date = ? and origin != 'live'",
+                [partition],
+            )
         upsert(con, "article_index", frame, "article_id")
     return frame.height
 
@@ -112,9 +115,9 @@ def raw_page_row(page: RawPage) -> dict:
     }
 
 
-def load_raw_pages(con: duckdb.DuckDBPyConnection, pages: Iterable[RawPage]) -> int:
-    """Upsert references to archived pages (not their bytes, which stay in the archive)."""
-    frame = pl.DataFrame([raw_page_row(page) for page in pages], schema=RAW_PAGE_SCHEMA)
+def load_raw_pages(con: duckdb.DuckDBPyConnection, rows: Iterable[dict]) -> int:
+    """Upsert references to archived pages (rows from raw_page_row; the bytes stay on disk)."""
+    frame = pl.DataFrame(list(rows), schema=RAW_PAGE_SCHEMA)
     with transaction(con):
         upsert(con, "raw_pages", frame, "article_id")
     return frame.height
@@ -311,6 +314,35 @@ EXTRACTION_SCHEMA = {
 }
 
 
+# Articles the current extractor has not read in their current form.
+_UNREAD_ARTICLES = """
+    from articles as a
+    left join extractions as e using (article_id)
+    where e.article_id is null
+       or e.page_sha256 != a.page_sha256
+       or e.extractor_version != ?
+"""
+# Facts whose article is gone (its page stopped parsing).
+_ORPHANED_FACTS = "from extractions anti join articles using (article_id)"
+
+
+def extraction_backlog(con: duckdb.DuckDBPyConnection, extractor_version: str) -> int:
+    """How many articles extract_pending would read or clear."""
+    unread = con.execute(f"select count(*) {_UNREAD_ARTICLES}", [extractor_version]).fetchone()
+    orphans = con.execute(f"select count(*) {_ORPHANED_FACTS}").fetchone()
+    return unread[0] + orphans[0]
+
+
+def downstream_backlog(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Work waiting after the raw pages even when no page is new: pages the current parser has
+    not read, articles the current extractor has not read, models whose SQL changed."""
+    return {
+        "pages_to_parse": len(pages_to_parse(con, code_version("pipelines.parse"))),
+        "articles_to_extract": extraction_backlog(con, code_version("pipelines.extract")),
+        "stale_models": len(stale_models(con, load_models())),
+    }
+
+
 @dataclass(frozen=True)
 class ExtractSummary:
     articles_read: int
@@ -325,23 +357,14 @@ def extract_pending(con: duckdb.DuckDBPyConnection, extractor_version: str) -> E
     Facts of articles that no longer exist (their page stopped parsing) are removed too.
     """
     pending = con.execute(
-        """
+        f"""
         select a.article_id, a.url, a.title, a.published_at, a.body, a.page_sha256
-        from articles as a
-        left join extractions as e using (article_id)
-        where e.article_id is null
-           or e.page_sha256 != a.page_sha256
-           or e.extractor_version != ?
+        {_UNREAD_ARTICLES}
         order by a.article_id
         """,
         [extractor_version],
     ).fetchall()
-    orphans = [
-        row[0]
-        for row in con.execute(
-            "select article_id from extractions anti join articles using (article_id)"
-        ).fetchall()
-    ]
+    orphans = [row[0] for row in con.execute(f"select article_id {_ORPHANED_FACTS}").fetchall()]
     facts: list[dict] = []
     growth: list[dict] = []
     done: list[dict] = []

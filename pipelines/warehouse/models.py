@@ -6,6 +6,7 @@ starts reading another table gains that edge without anyone editing Python.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +28,11 @@ class SqlModel:
     sql: str
     upstream: tuple[str, ...]  # tables the query reads, sorted
     description: str  # the file's leading comment block
+
+    @property
+    def sql_version(self) -> str:
+        """A short hash of the SQL: a changed query means a stale table."""
+        return hashlib.sha256(self.sql.encode()).hexdigest()[:12]
 
 
 def _leading_comment(sql: str) -> str:
@@ -67,11 +73,22 @@ def load_models(sql_dir: Path = SQL_DIR) -> tuple[SqlModel, ...]:
 
 
 def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
-    """(Re)build the model's table in one transaction; returns its row count."""
+    """(Re)build the model's table in one transaction, recording which SQL built it; returns
+    its row count."""
     body = model.sql.strip().rstrip(";")
     with transaction(con):
         con.execute(f"create or replace table {model.name} as {body}")
+        con.execute(
+            "insert or replace into model_builds values (?, ?, now())",
+            [model.name, model.sql_version],
+        )
     return con.execute(f"select count(*) from {model.name}").fetchone()[0]
+
+
+def stale_models(con: duckdb.DuckDBPyConnection, models: tuple[SqlModel, ...]) -> list[str]:
+    """Models never built into this warehouse, or built from SQL that has changed since."""
+    built = dict(con.execute("select name, sql_version from model_builds").fetchall())
+    return [model.name for model in models if built.get(model.name) != model.sql_version]
 
 
 def in_build_order(models: tuple[SqlModel, ...]) -> list[SqlModel]:

@@ -99,3 +99,11 @@ create table if not exists failures (
     code_version varchar,  -- so an unchanged page is not retried until the parser changes
     primary key (stage, article_id)
 );
+
+-- Which SQL each model table was last built from, so a run with no new data still rebuilds a
+-- model whose query changed (and skips the rest).
+create table if not exists model_builds (
+    name varchar primary key,
+    sql_version varchar not null,
+    built_at timestamptz not null
+);

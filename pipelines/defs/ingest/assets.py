@@ -1,5 +1,6 @@
 """Ingestion: which articles exist for a day, and their pages' bytes in the raw archive."""
 
+import warnings
 from datetime import date
 
 import dagster as dg
@@ -8,7 +9,17 @@ from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import ArticleSourceResource, WarehouseResource
 from pipelines.ingest.fetch import SourceUnreachable
 from pipelines.sources import collect_pages, list_articles
-from pipelines.warehouse.loading import load_index, load_raw_pages, record_failures
+from pipelines.warehouse.loading import (
+    downstream_backlog,
+    load_index,
+    load_raw_pages,
+    raw_page_row,
+    record_failures,
+)
+
+# Single-run backfills are what these assets are written for; Dagster still labels the
+# parameter beta, which says nothing a user can act on.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 # Beijing days: Sina dates its news in Beijing time, and users backfill by those dates.
 daily_partitions = dg.DailyPartitionsDefinition(
@@ -21,6 +32,7 @@ MAX_FAILED_PAGE_SHARE = 0.2
 
 @dg.asset(
     partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="ingest",
     kinds={"python", "duckdb"},
     pool="warehouse",
@@ -31,43 +43,57 @@ def article_index(
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     """One row per article the source lists for the day (live: Sina's roll API, by Beijing
-    date; samples and archive folders list every article they hold)."""
-    day = date.fromisoformat(context.partition_key)
+    date; samples and archive folders list every article they hold, under the last day of
+    the run). A backfill of many days is one run."""
     config = source.config()
+    days = [date.fromisoformat(key) for key in context.partition_keys]
+    if config.kind != "live":
+        days = days[-1:]  # a folder has no days: read it once
     # The warehouse is held only while writing, never during network waits, so queries and
     # other runs are not kept waiting.
     with warehouse.connect() as con:
         known = frozenset(
             row[0] for row in con.execute("select article_id from raw_pages").fetchall()
         )
-    try:
-        outcome = list_articles(config, day, known)
-    except SourceUnreachable as error:
-        # Retrying an unreachable network only delays the message the user needs.
-        raise dg.Failure(description=str(error), allow_retries=False) from error
+    listed = problems = requests = 0
+    for day in days:
+        try:
+            outcome = list_articles(config, day, known)
+        except SourceUnreachable as error:
+            # Retrying an unreachable network only delays the message the user needs.
+            raise dg.Failure(description=str(error), allow_retries=False) from error
+        with warehouse.connect() as con:
+            listed += load_index(con, outcome.rows, day, live=config.kind == "live")
+            record_failures(
+                con,
+                outcome.problems,
+                stages=("list", "rejected", "import"),
+                replace_all=config.kind != "live",  # a folder is re-read whole every time
+            )
+        problems += len(outcome.problems)
+        requests += outcome.requests
     with warehouse.connect() as con:
-        listed = load_index(con, outcome.rows, day, live=config.kind == "live")
-        record_failures(
-            con,
-            outcome.problems,
-            stages=("list", "rejected", "import"),
-            replace_all=config.kind != "live",  # a folder is re-read whole every time
-        )
         metadata = table_metadata(con, "article_index")
     return dg.MaterializeResult(
         metadata={
             **metadata,
             "source": config.kind,
+            "days": len(context.partition_keys),
             "listed": listed,
-            "problems": len(outcome.problems),
-            "list_requests": outcome.requests,
+            "problems": problems,
+            "list_requests": requests,
         }
     )
 
 
 @dg.asset(
     partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     deps=[article_index],
+    # Materialised only when pages were archived or work waits downstream (a parser,
+    # extractor or model changed): a run with nothing new stops here, and automation does
+    # not refresh what cannot have changed.
+    output_required=False,
     group_name="ingest",
     kinds={"python", "duckdb"},
     pool="warehouse",
@@ -89,7 +115,7 @@ def raw_pages(
     The bytes themselves are in the raw archive, written before anything parses them, so a
     parser change re-reads every page without touching the network. Pages that failed in an
     earlier run are tried again."""
-    day = date.fromisoformat(context.partition_key)
+    first, last = (date.fromisoformat(key) for key in context.partition_key_range)
     config = source.config()
     archive = warehouse.archive()
     with warehouse.connect() as con:
@@ -97,36 +123,44 @@ def raw_pages(
             """
             select article_id, url, title, listed_at, channel, media_name
             from article_index
-            where partition_date = ?
+            where partition_date between ? and ?
                or article_id in (select article_id from failures where stage = 'fetch')
             order by article_id
             """,
-            params=[day],
+            params=[first, last],
         ).pl()
         referenced = {row[0] for row in con.execute("select article_id from raw_pages").fetchall()}
     outcome = collect_pages(config, wanted.to_dicts(), archive)
     # Pages archived by a run that died before recording them are picked up here.
-    archived_ids = {page.article_id for page in outcome.archived}
+    archived_ids = {row["article_id"] for row in outcome.archived}
     orphans = sorted(archive.ids() - referenced - archived_ids)
     with warehouse.connect() as con:
-        load_raw_pages(con, [*outcome.archived, *(archive.get(i) for i in orphans)])
+        load_raw_pages(con, [*outcome.archived, *(raw_page_row(archive.get(i)) for i in orphans)])
         record_failures(
             con, outcome.failures, stages=("fetch", "rejected"), clear=outcome.recovered
         )
         metadata = table_metadata(con, "raw_pages")
+        backlog = downstream_backlog(con)
     tried = len(outcome.archived) + len(outcome.failures)
     share = len(outcome.failures) / tried if tried else 0.0
-    yield dg.MaterializeResult(
-        metadata={
-            **metadata,
-            "archived": len(outcome.archived),
-            "recovered_from_archive": len(orphans),
-            "already_archived": outcome.already_archived,
-            "failed": len(outcome.failures),
-            "page_requests": outcome.requests,
-            "archive_dir": str(archive.root),
-        }
-    )
+    if outcome.archived or orphans or any(backlog.values()):
+        yield dg.MaterializeResult(
+            metadata={
+                **metadata,
+                **backlog,
+                "archived": len(outcome.archived),
+                "recovered_from_archive": len(orphans),
+                "already_archived": outcome.already_archived,
+                "failed": len(outcome.failures),
+                "page_requests": outcome.requests,
+                "archive_dir": str(archive.root),
+            }
+        )
+    else:
+        context.log.info(
+            f"nothing new ({outcome.already_archived} pages already archived, no work waiting "
+            "downstream): the rest of the graph is skipped"
+        )
     yield dg.AssetCheckResult(
         check_name="failed_page_share",
         asset_key="raw_pages",

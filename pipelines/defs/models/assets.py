@@ -22,6 +22,7 @@ def _model_asset(model: SqlModel, contract: ModelContract | None) -> dg.AssetsDe
         pool="warehouse",
         automation_condition=dg.AutomationCondition.eager(),
         metadata={"sql_file": dg.MetadataValue.path(str(model.path))},
+        code_version=model.sql_version,  # the UI marks the table stale when its SQL changes
         check_specs=check_specs(contract) if contract else None,
     )
     def _build(
