@@ -68,3 +68,26 @@ def test_articles_without_gold_yield_no_capex_fact(scored) -> None:
     _, facts_per_article, gold_articles = scored
     noisy = {a: n for a, n in facts_per_article.items() if a not in gold_articles and n}
     assert noisy == {}
+
+
+def test_the_eval_command_passes_its_floors_on_the_dev_gold(
+    shared_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipelines.cli import main
+
+    code = main(
+        [
+            "eval",
+            "--gold",
+            str(shared_dir / "gold" / "dev.jsonl"),
+            str(shared_dir / "seeds"),
+            str(shared_dir / "corpus"),
+            "--min-precision",
+            "0.97",
+            "--min-recall",
+            "0.95",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "articles scored: 227" in out
