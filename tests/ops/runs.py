@@ -97,7 +97,9 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> Non
 
 # Columns that say when something happened or which code version did it, not what: they
 # differ between two runs only because time passed or the code was edited in between.
-_WHEN_COLUMNS = frozenset({"failed_at", "parser_version", "extractor_version", "code_version"})
+_WHEN_COLUMNS = frozenset(
+    {"failed_at", "built_at", "parser_version", "extractor_version", "code_version"}
+)
 
 
 def warehouse_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
