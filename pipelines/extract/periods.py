@@ -46,8 +46,17 @@ _ENDING = (
     r"(?:(?P<end_quarter>三个月|3个月|(?:第[一二三四1-4](?:个)?)?(?:财季|财政季度|季度|季))"
     r"|(?:(?P<end_fy>(?:19|20)\d{2})\s?)?(?:财年|财政年度|会计年度|年度|十二个月|12个月))"
 )
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:\s?[0-3]?\d\s?[日号])?"
+# "2024年10月至12月": three calendar months make the quarter ending in the last of them,
+# twelve the fiscal year ending then; "2024年12月31日" alone is a date, never a fiscal year.
+_CALENDAR = (
+    rf"(?P<cal_year>(?:19|20)\d{{2}})\s?年\s?(?P<cal_from>{_MONTH})\s?月(?:份)?{_DAY}"
+    rf"(?:\s?(?:至|到|-|—|–|~)\s?(?:(?P<cal_to_year>(?:19|20)\d{{2}})\s?年)?\s?"
+    rf"(?P<cal_to>{_MONTH})\s?月(?:份)?{_DAY})?"
+)
 _PATTERN = re.compile(
-    rf"(?=[{_STARTS}])(?:(?P<ending>{_ENDING})|"
+    rf"(?=[{_STARTS}])(?:(?P<ending>{_ENDING})|(?P<calendar>{_CALENDAR})|"
     # A year followed by a span: the year alone would misdate the amount.
     rf"(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
     rf"|(?P<span>{_YEAR_RANGE}|{_SPAN_WORDS})"
@@ -158,7 +167,9 @@ def _mention(m: re.Match[str]) -> PeriodMention | None:
         kind = "ending_quarter" if m.group("end_quarter") else "ending_year"
         year = int(m.group("end_year")) if m.group("end_year") else None
         month = m.group("end_month")
-        return PeriodMention(s, e, kind, year, month=_CHINESE_MONTHS.get(month) or int(month))
+        return PeriodMention(s, e, kind, year, month=_month_number(month))
+    if m.group("calendar"):
+        return _calendar_months(m)
     if m.group("span_year") or m.group("span"):
         return PeriodMention(s, e, "span", word=m.group())
     if m.group("fy"):
@@ -187,6 +198,27 @@ def _mention(m: re.Match[str]) -> PeriodMention | None:
         return PeriodMention(s, e, "same_last", word=m.group())
     # "去年第四季度": a relative year with a quarter in it.
     return PeriodMention(s, e, "relative", quarter=_quarter_of(m, "rq"), word=m.group("rel"))
+
+
+def _month_number(text: str) -> int:
+    return _CHINESE_MONTHS.get(text) or int(text)
+
+
+def _calendar_months(m: re.Match[str]) -> PeriodMention | None:
+    if not m.group("cal_to"):
+        return None  # a date: it dates an event, not a fiscal period
+    first_year = int(m.group("cal_year"))
+    last_year = int(m.group("cal_to_year") or first_year)
+    last_month = _month_number(m.group("cal_to"))
+    months = _month_index(last_year, last_month) - _month_index(
+        first_year, _month_number(m.group("cal_from"))
+    )
+    s, e = m.start(), m.end()
+    if months == 2:
+        return PeriodMention(s, e, "ending_quarter", last_year, month=last_month)
+    if months == 11:
+        return PeriodMention(s, e, "ending_year", last_year, month=last_month)
+    return PeriodMention(s, e, "span", word=m.group())
 
 
 def _year_or_quarter(s: int, e: int, year: int, quarter: int | None) -> PeriodMention:

@@ -602,3 +602,30 @@ def test_an_earlier_forecast_beside_a_plan_is_the_replaced_outlook(
     facts = _run(text, "2025-03-10").facts
     got = [(f.basis, f.value_low_usd, f.superseded) for f in facts]
     assert got[-len(expected) :] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        # three calendar months are the quarter ending in the last, in the company's calendar
+        ("英伟达表示，公司2024年8月至10月的资本支出为8亿美元。", "2025Q3"),
+        ("甲骨文上一财季（2024年9月至11月）资本支出为40亿美元。", "2025Q2"),
+        ("Alphabet在2024年10月—12月的资本開支為143億美元。", "2024Q4"),
+        # a date in brackets only dates the quarter already named
+        ("微软上一财季（截至2024年12月31日）的资本支出为158亿美元。", "2025Q2"),
+        # twelve months are a fiscal year
+        ("Meta在2024年1月至12月的资本支出为392亿美元。", "2024"),
+    ],
+)
+def test_calendar_months_name_a_fiscal_period(text: str, period: str) -> None:
+    (fact,) = _run(text, "2025-02-05").facts
+    assert fact.period == period
+
+
+def test_a_span_of_calendar_months_that_is_no_period_is_skipped() -> None:
+    assert _run("特斯拉2024年1月至6月的资本支出为50亿美元。", "2025-02-05").facts == []
+
+
+def test_a_date_is_not_a_fiscal_year() -> None:
+    (fact,) = _run("亚马逊2024年12月宣布，2025年资本支出将达到1000亿美元。", "2025-02-05").facts
+    assert (fact.basis, fact.period) == ("guidance", "2025")
