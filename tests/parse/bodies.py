@@ -25,7 +25,7 @@ CLUTTERED_BODY = """<!-- 期货推广begin -->
 <div id="app-kaihu-stock"></div>
 <script charset="utf-8" src="//finance.sina.com.cn/tgdata/zw_account_stock.js"></script>
 <div class="app-kaihu-qr app-qihuo-kaihu-qr" id="app-qihuo-kaihu-qr"><p>扫码开户领好礼</p></div>
-<style>.appendQr_wrap{border:1px solid #E6E6E6;padding:8px;}</style>
+<style>.appendQr_wrap{margin:6px 0;border-top:1px dotted #ccc;}</style>
 <div class="clearfix appendQr_wrap"><div class="appendQr_normal"><img src="//n.sinaimg.cn/c.png"/></div>
 <div class="appendQr_normal_txt">海量资讯、精准解读，尽在新浪财经APP</div></div>
 <p class="article-editor">责任编辑：示例编辑 SF000</p>

@@ -41,7 +41,7 @@ def test_samples_state_the_reported_figures(pages: list[RawPage]) -> None:
     text = "\n".join(parse_raw_page(page).body for page in pages if page.article_id != BROKEN)
     for figure in (
         "1510亿美元", "2460亿美元", "63%", "3200亿美元", "158亿美元", "800亿美元",
-        "750亿美元", "588亿美元", "160亿美元至180亿美元", "143亿美元", "278亿美元",
+        "750亿美元", "588亿美元", "160亿美元和180亿美元", "143亿美元", "278亿美元",
         "223亿美元", "146亿美元", "830亿美元", "1000亿美元", "600亿至650亿美元",
     ):  # fmt: skip
         assert figure in text
