@@ -32,6 +32,15 @@ def site(monkeypatch: pytest.MonkeyPatch):
         yield server, ids
 
 
+@pytest.fixture
+def healthy_site(site: tuple[ReplayServer, list[str]]) -> tuple[ReplayServer, list[str]]:
+    """The same site with every page served as it should be."""
+    server, ids = site
+    for article_id in ids[:2]:
+        server.set_fault(article_id, Fault())
+    return server, ids
+
+
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
     con = connect(warehouse, read_only=True)
     try:
@@ -69,11 +78,9 @@ def test_live_run_ingests_good_pages_once_and_records_bad_ones(
 
 
 def test_a_rerun_with_nothing_new_makes_listing_requests_only(
-    site: tuple[ReplayServer, list[str]], tmp_path: Path
+    healthy_site: tuple[ReplayServer, list[str]], tmp_path: Path
 ) -> None:
-    server, ids = site
-    server.set_fault(ids[0], Fault())
-    server.set_fault(ids[1], Fault())
+    server, _ = healthy_site
     warehouse = tmp_path / "capex.duckdb"
     report = run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
     assert report.failed_checks == []
@@ -126,13 +133,11 @@ def test_backfill_of_a_date_range_from_the_command_line(
 
 
 def test_a_folder_run_on_the_same_day_keeps_what_the_live_site_listed(
-    site: tuple[ReplayServer, list[str]], tmp_path: Path
+    healthy_site: tuple[ReplayServer, list[str]], tmp_path: Path
 ) -> None:
     from pipelines.sources import SAMPLES_DIR
 
-    server, ids = site
-    server.set_fault(ids[0], Fault())
-    server.set_fault(ids[1], Fault())
+    _, ids = healthy_site
     warehouse = tmp_path / "capex.duckdb"
     run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
     run_pipeline(source="archive", archive=SAMPLES_DIR, warehouse=warehouse, partition=DAY)

@@ -187,7 +187,6 @@ ARTICLE_SCHEMA = {
 class ParseSummary:
     parsed: int
     failed: int
-    unchanged: int
     failures: list[dict]
 
 
@@ -239,7 +238,7 @@ def parse_pages(
         delete_keys(con, "articles", "article_id", ids)
         insert_frame(con, "articles", frame)
     record_failures(con, failures, stages=("parse",), clear=ids)
-    return ParseSummary(parsed=frame.height, failed=len(failures), unchanged=0, failures=failures)
+    return ParseSummary(parsed=frame.height, failed=len(failures), failures=failures)
 
 
 def _article_row(article: Article, page: RawPage, sha: str, parser_version: str) -> dict:
