@@ -36,7 +36,7 @@ OTHER = (
 TERMS = re.compile(
     _starting_with(CAPEX, OTHER, extra="Ccrspieb") + rf"(?:(?P<capex>{CAPEX})|(?P<other>{OTHER}))"
 )
-HAS_CAPEX = re.compile(CAPEX)
+HAS_CAPEX = re.compile(_starting_with(CAPEX, extra="Cc") + f"(?:{CAPEX})")
 # Checked on the raw text before anything else: every capex word above starts with 资本 (資本
 # in Traditional script) or "cap" in some case or width, so text without these has no fact.
 MAY_NAME_CAPEX = re.compile(r"资本|資本|(?i:cap|ｃａｐ)")
@@ -117,7 +117,8 @@ ACTUAL_FIGURE = re.compile(
 # One end of a range named as such: "下限", "上限", "区间的低端" (a bare 高端 is a product tier).
 _RANGE_WORD = r"(?:区间|范围|指引|预期|预测)(?:的)?"
 BOUND = re.compile(
-    rf"(?P<lower>下限|下沿|{_RANGE_WORD}低端)|(?P<upper>上限|上沿|{_RANGE_WORD}高端)"
+    _starting_with("下|上|区|范|指|预")
+    + rf"(?:(?P<lower>下限|下沿|{_RANGE_WORD}低端)|(?P<upper>上限|上沿|{_RANGE_WORD}高端))"
 )
 # The old value of a changed figure: "从660亿美元", "由原先的660亿美元".
 FROM_END = re.compile(r"(?:从|由|自)(?:原先|原来|此前|之前)?(?:的)?\s?\$?$")
@@ -143,6 +144,8 @@ GROWTH = re.compile(
     r"(?:(?P<pct>\d{1,4}(?:\.\d{1,3})?)\s?%|(?P<tenths>[1-9一二两三四五六七八九])\s?成(?![为本功立交员]))"
     r"|(?P<doubled>翻倍|翻番|翻了一番|翻一番|翻了一倍))"
 )
+# Every GROWTH match holds one of these: a sentence without them needs no growth scan.
+GROWTH_MARKS = ("%", "成", "翻")
 _TENTHS = {**{str(n): n for n in range(1, 10)}, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _TENTHS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
 

@@ -23,6 +23,8 @@ _SPAN_WORDS = (
     r"|[几数]年内|多年来|每年|(?<![截增升降减涨调高低长加大])(?:到|至)(?:19|20)\d{2}年(?:底|末|前)?"
     r"|(?:过去|最近)(?:十二|12|\d{1,2})个月|TTM"
 )
+# The first characters of the span words: checking them first spares trying each word.
+_SPAN_STARTS = "上下前年今截yYH未过近几数多每到至最T"
 # "2025-2027年", "2025至2027财年": several years together.
 _YEAR_RANGE = r"(?:19|20)\d{2}\s?(?:财年|年)?\s?[-至到]\s?(?:19|20)\d{2}\s?(?:财年|年)?"
 
@@ -55,15 +57,20 @@ _CALENDAR = (
     rf"(?:\s?(?:至|到|-|—|–|~)\s?(?:(?P<cal_to_year>(?:19|20)\d{{2}})\s?年)?\s?"
     rf"(?P<cal_to>{_MONTH})\s?月(?:份)?{_DAY})?"
 )
+# Phrases that start with a digit (a year) and phrases that start with a word are tried
+# apart: a position's first character picks one branch, so no position tries every
+# alternative. Within each branch the order is the order of preference.
 _PATTERN = re.compile(
-    rf"(?=[{_STARTS}])(?:(?P<ending>{_ENDING})|(?P<calendar>{_CALENDAR})|"
+    rf"(?=[{_STARTS}])(?:(?=[0-9])(?:(?P<calendar>{_CALENDAR})"
     # A year followed by a span: the year alone would misdate the amount.
-    rf"(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
-    rf"|(?P<span>{_YEAR_RANGE}|{_SPAN_WORDS})"
-    rf"|(?:FY|财年)\s?(?P<fy>(?:19|20)?\d{{2}})(?![0-9])(?:{_quarter_after_year('fq')})?"
+    rf"|(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
+    rf"|(?P<year_range>{_YEAR_RANGE})"
     rf"|(?P<year>(?:19|20)\d{{2}})\s?(?P<fiscal>财年|财政年度|会计年度|年度|年)?"
     rf"(?:{_quarter_after_year('yq')}|(?:的)?(?:全年|全财年|整年))?"
-    rf"|(?<![0-9])(?P<yy>\d{{2}})财年(?:{_quarter_after_year('sq')})?"
+    rf"|(?<![0-9])(?P<yy>\d{{2}})财年(?:{_quarter_after_year('sq')})?)"
+    rf"|(?![0-9])(?:(?P<ending>{_ENDING})"
+    rf"|(?=[{_SPAN_STARTS}])(?P<span>{_SPAN_WORDS})"
+    rf"|(?:FY|财年)\s?(?P<fy>(?:19|20)?\d{{2}})(?![0-9])(?:{_quarter_after_year('fq')})?"
     r"|Q(?P<qy_q>[1-4])\s?(?P<qy_y>(?:19|20)\d{2})"
     r"|第(?P<lone1>[一二三四1-4])(?:个)?(?:财季|财政季度|季度|季)"
     r"|(?<![第上下本前这该])(?P<lone2>[一二三四])季度"
@@ -71,11 +78,11 @@ _PATTERN = re.compile(
     r"|(?P<prior_quarter>此前一季度?|前一季度?|上一季(?!度))"
     r"|(?P<same_last>上年同期|去年同期|上年同季|去年同季|上一年同期|上财年同期|去年同一季度)"
     r"|(?P<full_year>全年|全财年|整个财年|整年)"
-    r"|(?P<rel>今年|本年度|本年|去年|上一年|上年|明年|下一年|来年|前年"
+    r"|(?=[今本去上明下来前当这该])(?P<rel>今年|本年度|本年|去年|上一年|上年|明年|下一年|来年|前年"
     r"|本财年|本财政年度|本会计年度|当前财年|这一财年|该财年|上一财年|上个财年|上财年|下一财年|下个财年|下财年"
     r"|本季度|本财季|本季|该季度|该财季|当季|这一季度|这个季度|当前季度|上季度|上一季度|上个季度|上季(?!度)"
     r"|上财季|上一财季|上个财季|下季度|下一季度|下个季度|下财季|下一财季|下个财季)"
-    rf"(?:{_quarter_after_year('rq')})?)"
+    rf"(?:{_quarter_after_year('rq')})?))"
 )
 
 _RELATIVE_YEARS = {
@@ -146,8 +153,8 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
             if len(_READ) >= _READ_LIMIT:
                 _READ.clear()
             read = _READ[phrase] = _mention(m)
-        if read is not None:
-            found.append(read._replace(start=m.start(), end=m.end()))
+        if read is not None:  # the cached reading at this match's offsets (_make: no copying)
+            found.append(PeriodMention._make((m.start(), m.end(), *read[2:])))
     return found
 
 
@@ -170,7 +177,7 @@ def _mention(m: re.Match[str]) -> PeriodMention | None:
         return PeriodMention(s, e, kind, year, month=_month_number(month))
     if m.group("calendar"):
         return _calendar_months(m)
-    if m.group("span_year") or m.group("span"):
+    if m.group("span_year") or m.group("year_range") or m.group("span"):
         return PeriodMention(s, e, "span", word=m.group())
     if m.group("fy"):
         digits = m.group("fy")
