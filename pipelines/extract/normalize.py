@@ -56,7 +56,10 @@ def _learn(chars: set[str]) -> None:
 
 def normalize(text: str) -> str:
     """The text for matching; `len(normalize(t)) == len(t)` and offsets line up one to one."""
-    unseen = set(text) - _SEEN
+    chars = set(text)
+    unseen = chars - _SEEN
     if unseen:
         _learn(unseen)
+    if not any(ord(ch) in _TABLE for ch in chars):
+        return text  # most Simplified text has nothing to convert: skip the copy
     return text.translate(_TABLE)
