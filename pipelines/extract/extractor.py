@@ -32,6 +32,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -63,6 +64,9 @@ _log = logging.getLogger(__name__)
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
+_END = attrgetter("end")
+
+
 class _Term(NamedTuple):
     start: int
     end: int
@@ -82,6 +86,7 @@ class _Article:
     # Resolved periods by phrase (without its offsets), calendar and reference: dense text
     # names the same few periods over and over.
     periods: dict[tuple[Any, ...], str | None] = field(default_factory=dict)
+    past: dict[tuple[str, int], bool] = field(default_factory=dict)  # by period and calendar
 
 
 @dataclass
@@ -339,18 +344,22 @@ def _read_sentence(
         # named source makes it the market's.
         after_guidance = bool(resolved) and resolved[-1].basis == "guidance"
         # The company's own replaced outlook, by the sentence's structure; no source is named.
-        replaced = _revised_away(norm, clause_spans, sentence, amount) or (
-            after_guidance and _earlier_own_forecast(norm, clause_spans, amount)
+        replaced = _revised_away(norm, clause, sentence, amount) or (
+            after_guidance and _earlier_own_forecast(norm, clause, amount)
         )
-        earlier_outlook = replaced or _previous_outlook_in_revision(norm, clause_spans, amount)
+        earlier_outlook = replaced or _previous_outlook_in_revision(
+            norm, clause_spans, clause, amount
+        )
         beside_actual = after_actual and not earlier_outlook
         if replaced:
             basis: Basis = "guidance"
         else:
-            basis = _basis(norm, consensus, clause_spans, window, amount, beside_actual) or (
+            basis = _basis(
+                norm, consensus, clause_spans, clause, window, amount, beside_actual
+            ) or (
                 "guidance"
                 if earlier_outlook
-                else _own_basis(article, norm, clause_spans, amount, period, named_by, fye)
+                else _own_basis(article, norm, clause_spans, clause, amount, period, named_by, fye)
             )
         dated_by = named_by or (resolved[-1].dated_by if resolved else None)
         resolved.append(_Resolved(amount, companies, period, basis, named_by, dated_by))
@@ -383,6 +392,11 @@ _BRACKET = re.compile(r"[（()）]")
 
 def _parenthesised(norm: str, sentence: Span) -> list[tuple[int, int]]:
     """Spans inside brackets: an aside such as "（含融资租赁）" does not govern amounts."""
+    if (
+        norm.find("（", sentence.start, sentence.end) < 0
+        and norm.find("(", sentence.start, sentence.end) < 0
+    ):
+        return []  # the usual sentence: no bracket to look for
     spans, opened = [], None
     for bracket in _BRACKET.finditer(norm, sentence.start, sentence.end):
         i = bracket.start()
@@ -530,7 +544,7 @@ def _period_for(
         # "微软上财季为…，Meta为…": the same phrase, read in this company's calendar.
         reference = _resolve(article, dated_by, fye, reference)
     # Period phrases never overlap, so their ends are sorted like their starts.
-    upto = bisect_right([p.end for p in periods], window[1])
+    upto = bisect_right(periods, window[1], key=_END)
     chosen: PeriodMention | None = None
     for p in reversed(periods[:upto]):
         if p.start < window[0]:
@@ -620,6 +634,13 @@ def _resolve(
     return article.periods[key]
 
 
+def _is_past(article: _Article, period: str, fye: int) -> bool:
+    key = (period, fye)
+    if key not in article.past:
+        article.past[key] = is_past(period, fye, article.published.date())
+    return article.past[key]
+
+
 # --- basis -------------------------------------------------------------------------------------
 
 
@@ -627,6 +648,7 @@ def _basis(
     norm: str,
     consensus: list[re.Match[str]],
     clause_spans: list[Span],
+    clause: Span,
     window: tuple[int, int],
     amount: Amount,
     after_actual: bool,
@@ -636,18 +658,17 @@ def _basis(
         inside = window[0] <= cue.start() and cue.end() <= window[1]
         if inside and _cue_governs(norm, cue, clause_spans, amount):
             return "consensus"
-    if after_actual and _expectation_beside_actual(norm, clause_spans, window, amount):
+    if after_actual and _expectation_beside_actual(norm, clause_spans, clause, window, amount):
         return "consensus"
     return None
 
 
-def _revised_away(norm: str, clause_spans: list[Span], sentence: Span, amount: Amount) -> bool:
+def _revised_away(norm: str, clause: Span, sentence: Span, amount: Amount) -> bool:
     """ "将资本支出指引从750亿美元上调至850亿美元": the outlook a revision starts from.
 
     A change of outlook, not of spending: either an outlook-only verb (上调, 下修...) or a
     broad one (提高, 降低...) after an outlook word, so "从2023年的480亿美元提高至2024年的
     830亿美元" stays two actuals."""
-    clause = _clause_of(clause_spans, amount.start)
     if not cues.FROM_END.search(norm, clause.start, amount.start):
         return False
     revision = cues.REVISED.search(norm, amount.end, sentence.end)
@@ -658,19 +679,19 @@ def _revised_away(norm: str, clause_spans: list[Span], sentence: Span, amount: A
     return any(mark in norm[revision.end() : revision.end() + 4] for mark in "至到")
 
 
-def _earlier_own_forecast(norm: str, clause_spans: list[Span], amount: Amount) -> bool:
+def _earlier_own_forecast(norm: str, clause: Span, amount: Amount) -> bool:
     """ "（预计…约为350亿美元，）高于此前预测的250亿美元": an earlier forecast with no source
     named in its clause, compared with the company's plan just stated."""
-    clause = _clause_of(clause_spans, amount.start)
     return bool(
         cues.EARLIER_FORECAST.search(norm, clause.start, amount.start)
         and not cues.NAMED_SOURCE.search(norm, clause.start, amount.start)
     )
 
 
-def _previous_outlook_in_revision(norm: str, clause_spans: list[Span], amount: Amount) -> bool:
+def _previous_outlook_in_revision(
+    norm: str, clause_spans: list[Span], clause: Span, amount: Amount
+) -> bool:
     """ "此前预期为X" in a clause after a revision of the figure ("上调至…")."""
-    clause = _clause_of(clause_spans, amount.start)
     if clause.start == clause_spans[0].start:
         return False  # the revision must come in an earlier clause
     if not cues.REVISION.search(norm, clause_spans[0].start, clause.start):
@@ -692,6 +713,7 @@ def _own_basis(
     article: _Article,
     norm: str,
     clause_spans: list[Span],
+    clause: Span,
     amount: Amount,
     period: str,
     named_by: PeriodMention | None,
@@ -699,11 +721,10 @@ def _own_basis(
 ) -> Basis:
     """The company's own figure: actual once its period has ended, unless the company's
     forecast or earlier outlook is what introduces it."""
-    if not is_past(period, fye, article.published.date()):
+    if not _is_past(article, period, fye):
         return "guidance"
     if _forecast_for_ended_period(norm, clause_spans, named_by, amount):
         return "guidance"
-    clause = _clause_of(clause_spans, amount.start)
     if cues.REVISED.search(norm, clause.start, amount.start):
         return "guidance"
     introduced = cues.GUIDANCE_BEFORE.search(
@@ -713,14 +734,13 @@ def _own_basis(
 
 
 def _expectation_beside_actual(
-    norm: str, clause_spans: list[Span], window: tuple[int, int], amount: Amount
+    norm: str, clause_spans: list[Span], clause: Span, window: tuple[int, int], amount: Amount
 ) -> bool:
     """Results flashes set the estimate beside the figure: "资本支出140亿美元，预估132.6亿美元"
     or "…140亿美元（预期133亿美元）". Only after another amount of the same sentence, so a
     company's own "预计为800亿美元" stays guidance."""
     if window[0] <= clause_spans[0].start:
         return False  # no earlier amount in the sentence
-    clause = _clause_of(clause_spans, amount.start)
     start = max(clause.start, window[0])
     bracket = max(norm.rfind("（", start, amount.start), norm.rfind("(", start, amount.start))
     if bracket >= 0:
@@ -816,6 +836,8 @@ def _read_growth(
     resolved: list[_Resolved],
 ) -> None:
     norm = part.norm
+    if all(norm.find(mark, sentence.start, sentence.end) < 0 for mark in cues.GROWTH_MARKS):
+        return
     for m in cues.GROWTH.finditer(norm, sentence.start, sentence.end):
         clause = _clause_of(clause_spans, m.end() - 1)
         if not _governed_by_capex(norm, terms, clause_spans, clause, m.start(), m.end()):
