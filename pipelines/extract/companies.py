@@ -72,21 +72,26 @@ def load_table(path: Path | str = DEFAULT_TABLE) -> CompanyTable:
 
 
 def _alias_pattern(by_alias: dict[str, str]) -> re.Pattern[str]:
-    parts = []
+    """Longest alias first. English names only as whole words ("Meta" is not the start of
+    "Metaverse"); they share one boundary check, since a name that starts with a letter and
+    one that starts with a Chinese character never match at the same place."""
+    english, others = [], []
     for alias in sorted(by_alias, key=len, reverse=True):
         escaped = re.escape(alias)
-        # English names only as whole words: "Meta" is not the start of "Metaverse".
-        if alias[0].isascii() and alias[0].isalnum():
-            escaped = r"(?<![A-Za-z0-9])" + escaped
         if alias[-1].isascii() and alias[-1].isalnum():
             escaped += r"(?![A-Za-z])"
-        parts.append(escaped)
-    if not parts:
+        (english if alias[0].isascii() and alias[0].isalnum() else others).append(escaped)
+    if not by_alias:
         return re.compile(r"(?!)")
+    branches = []
+    if english:
+        branches.append(rf"(?<![A-Za-z0-9])(?=[A-Za-z0-9])(?:{'|'.join(english)})")
+    if others:
+        branches.append(f"(?:{'|'.join(others)})")
     # A look-ahead on the possible first characters lets the scanner skip most positions
     # without trying every alias there (tens of times faster on long text).
     first_chars = "".join(sorted({re.escape(alias[0]) for alias in by_alias}))
-    return re.compile(f"(?=[{first_chars}])(?:{'|'.join(parts)})")
+    return re.compile(f"(?=[{first_chars}])(?:{'|'.join(branches)})")
 
 
 @lru_cache(maxsize=1)

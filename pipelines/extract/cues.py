@@ -64,9 +64,9 @@ COMPARED_PERIOD = re.compile(r"(?:比|较|相比|与|和|从|同比|对比)(?:�
 # The company's own forward-looking words: they make even an ended period guidance.
 GUIDANCE_CUE = re.compile(r"预计|预期|计划|指引|目标|预算|展望|上调|下调|曾预测|预测")
 # "增加200亿美元" is a change and "年化1120亿美元" a run rate, not the level spent.
+_CHANGES = "增加|增长|减少|下降|提高|削减|缩减|上调|下调|提升|降低|扩大|多出|高出|增|减"
 CHANGE_NOT_LEVEL = re.compile(
-    r"(?:增加|增长|减少|下降|提高|削减|缩减|上调|下调|提升|降低|扩大|多出|高出|增|减|年化(?:水平)?)"
-    r"(?:了)?(?:为|达|是)?(?:约|近|超过|超|逾|大约|将近)?\s?\$?$"
+    rf"(?:{_CHANGES}|年化(?:水平)?)(?:了)?(?:为|达|是)?(?:约|近|超过|超|逾|大约|将近)?\s?\$?$"
 )
 BARE_EXPECTATION = re.compile(
     r"(?:此前|之前)?(?:市场|分析师)?(?:平均|普遍)?(?:预估|预期|预计|估计|预测|期望)(?:值)?(?:为|是)?"
@@ -76,9 +76,13 @@ RESULTS = re.compile(r"财报|业绩|季报|年报|财季|电话会|earnings|res
 NEW_SPENDING = re.compile(r"投资|投入|建设|项目|收购|入股|砸")
 # A clause that only sets the topic for the clauses after it.
 TOPIC_END = re.compile(r"(?:方面|而言|来看|上看|来说)\s*[，,：:]?\s*$")
-CONVERSION = re.compile(r"(?:约合|折合|相当于)(?:人民币|美元|新台币|港元|港币)?\s?$")
+_CONVERTS = "约合|折合|相当于"
+CONVERSION = re.compile(rf"(?:{_CONVERTS})(?:人民币|美元|新台币|港元|港币)?\s?$")
 # Either of the two above, for the one search made before every amount.
-NOT_A_LEVEL = re.compile(f"{CHANGE_NOT_LEVEL.pattern}|{CONVERSION.pattern}")
+NOT_A_LEVEL = re.compile(
+    _starting_with(_CHANGES, _CONVERTS, extra="年")
+    + f"(?:{CHANGE_NOT_LEVEL.pattern}|{CONVERSION.pattern})"
+)
 # The company's earlier outlook introducing an amount: "此前指引的300亿至330亿美元".
 GUIDANCE_BEFORE = re.compile(
     r"(?:指引|预计|预期|计划|目标|预算)(?:的|为|是|中值为|区间为)?(?:约|近|超过|逾)?$"
