@@ -28,6 +28,11 @@ def test_lineage_is_read_from_the_sql() -> None:
         "x",
         "y",
     )
+    # Subqueries, set operations and schema-qualified names count; CTEs anywhere do not.
+    assert tables_read(
+        "select * from main.x where k in (select k from y) "
+        "union all (with z as (select * from w) select * from z)"
+    ) == ("w", "x", "y")
     by_name = {model.name: model.upstream for model in load_models()}
     assert by_name["stg_capex_facts"] == ("capex_facts",)
     assert by_name["stg_capex_stated_growth"] == ("capex_stated_growth",)
@@ -38,6 +43,12 @@ def test_lineage_is_read_from_the_sql() -> None:
     for name, upstream in by_name.items():
         if not name.startswith("stg_"):
             assert not raw & set(upstream), name
+
+
+def test_a_model_duckdb_cannot_read_is_named(tmp_path: Path) -> None:
+    (tmp_path / "broken.sql").write_text("selec * from capex_facts")
+    with pytest.raises(ValueError, match=r"broken\.sql.*syntax error"):
+        load_models(tmp_path)
 
 
 def test_yoy_growth_for_years_and_quarters(warehouse) -> None:
