@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -81,6 +82,23 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("commit")
 
 
+def fetch_dicts(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> list[dict]:
+    """A query's rows as dicts, timestamps in UTC as Polars gives them, without going through
+    Arrow: importing pyarrow costs a run that writes nothing ~0.3 s."""
+    cursor = con.execute(sql, list(params))
+    names = [column[0] for column in cursor.description]
+    return [
+        {name: _in_utc(value) for name, value in zip(names, row, strict=True)}
+        for row in cursor.fetchall()
+    ]
+
+
+def _in_utc(value: object) -> object:
+    return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
+
+
 # Table and column names below come from the code, never from user text.
 
 
@@ -96,10 +114,10 @@ def delete_keys(
     """Delete the rows whose key is in `keys` (and that match `where`)."""
     if not keys:
         return
-    con.register("_keys", pl.DataFrame({"k": list(keys)}, schema={"k": pl.String}))
-    condition = f"{key_column} in (select k from _keys)" + (f" and ({where})" if where else "")
-    con.execute(f"delete from {table} where {condition}", list(where_params))
-    con.unregister("_keys")
+    condition = f"{key_column} in (select unnest(?::varchar[]))" + (
+        f" and ({where})" if where else ""
+    )
+    con.execute(f"delete from {table} where {condition}", [list(keys), *where_params])
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -113,6 +131,25 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
 def upsert(
     con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, key_column: str
 ) -> None:
-    """Replace the rows that share a key with `frame`, then insert `frame`."""
+    """Replace the rows that share a key with `frame`, then insert `frame`. Rows the table
+    already holds exactly as they are are left alone: a rerun that lists what it listed
+    before writes nothing."""
+    frame = _not_stored(con, table, frame, key_column)
     delete_keys(con, table, key_column, frame[key_column].to_list())
     insert_frame(con, table, frame)
+
+
+def _not_stored(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, key_column: str
+) -> pl.DataFrame:
+    """The rows of `frame` that `table` does not hold with exactly these values."""
+    if not frame.height:
+        return frame
+    stored = con.execute(
+        f"select {', '.join(frame.columns)} from {table} "
+        f"where {key_column} in (select unnest(?::varchar[]))",
+        [frame[key_column].to_list()],
+    ).fetchall()
+    # Timestamps compare as instants, whatever zone each side gives them in.
+    known = set(stored)
+    return frame.filter(pl.Series([row not in known for row in frame.rows()], dtype=pl.Boolean))

@@ -9,6 +9,7 @@ from pipelines.defs.metadata import table_metadata
 from pipelines.defs.resources import ArticleSourceResource, WarehouseResource
 from pipelines.ingest.fetch import SourceUnreachable
 from pipelines.sources import collect_pages, list_articles
+from pipelines.warehouse.db import fetch_dicts
 from pipelines.warehouse.loading import (
     downstream_backlog,
     load_index,
@@ -119,7 +120,8 @@ def raw_pages(
     config = source.config()
     archive = warehouse.archive()
     with warehouse.connect() as con:
-        wanted = con.sql(
+        wanted = fetch_dicts(
+            con,
             """
             select article_id, url, title, listed_at, channel, media_name
             from article_index
@@ -127,10 +129,10 @@ def raw_pages(
                or article_id in (select article_id from failures where stage = 'fetch')
             order by article_id
             """,
-            params=[first, last],
-        ).pl()
+            [first, last],
+        )
         referenced = {row[0] for row in con.execute("select article_id from raw_pages").fetchall()}
-    outcome = collect_pages(config, wanted.to_dicts(), archive)
+    outcome = collect_pages(config, wanted, archive)
     # Pages archived by a run that died before recording them are picked up here.
     archived_ids = {row["article_id"] for row in outcome.archived}
     orphans = sorted(archive.ids() - referenced - archived_ids)
