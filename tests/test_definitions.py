@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import dagster as dg
 
 from pipelines.definitions import defs
@@ -51,3 +54,20 @@ def test_the_main_job_and_schedule_resolve() -> None:
     job = defs.resolve_job_def("capex_pipeline")
     assert job.partitions_def is not None
     assert defs.resolve_schedule_def("ingest_today").cron_schedule == "*/15 * * * *"
+
+
+def test_loading_the_definitions_leaves_parsing_and_arrow_alone() -> None:
+    """Every run, even one with nothing new, loads the definitions first: the parser (bs4),
+    the extractor, sqlglot and pyarrow cost it most of a second and are imported only where
+    pages are parsed, facts extracted or frames written."""
+    heavy = ["bs4", "pipelines.parse", "pipelines.extract", "sqlglot", "pyarrow"]
+    code = (
+        "import sys, pipelines.definitions\n"
+        "from pipelines.warehouse.loading import code_version\n"
+        "code_version('pipelines.parse'), code_version('pipelines.extract')\n"
+        f"print(sorted(set({heavy!r}) & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.parse.markdown import has_front_matter, source_link
-from pipelines.parse.sina_page import page_identity, parse_beijing_time
 from pipelines.records import RawPage
 from pipelines.sina_ids import article_id_for_url, content_id
+
+# The parser (bs4, lxml) is imported in the functions that read a file: the Dagster
+# definitions and the live source import this module too, and never read one.
 
 HTML_SUFFIXES = frozenset({".html", ".shtml", ".htm"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".txt"})
@@ -62,6 +63,8 @@ def _modified_at(path: Path) -> datetime:
 
 
 def _html_page(path: Path, content: bytes) -> RawPage:
+    from pipelines.parse.sina_page import page_identity
+
     url, article_id = page_identity(content)
     return RawPage(
         article_id=article_id,
@@ -74,6 +77,8 @@ def _html_page(path: Path, content: bytes) -> RawPage:
 
 
 def _markdown_page(path: Path, content: bytes) -> RawPage | FolderImportError:
+    from pipelines.parse.markdown import has_front_matter, source_link
+
     text = content.decode("utf-8", errors="replace")
     if not has_front_matter(text):
         return FolderImportError(path, None, "no YAML front matter (expected a first line '---')")
@@ -89,6 +94,8 @@ def _markdown_page(path: Path, content: bytes) -> RawPage | FolderImportError:
 
 
 def _listed_at(value: object) -> datetime | None:
+    from pipelines.parse.sina_page import parse_beijing_time
+
     return parse_beijing_time(value) if isinstance(value, str) else None
 
 

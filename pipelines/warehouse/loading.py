@@ -14,13 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipelines.extract import extract
-from pipelines.parse import parse_raw_page
 from pipelines.records import Article, ParseError, RawPage
 from pipelines.warehouse.db import delete_keys, insert_frame, transaction, upsert
 from pipelines.warehouse.models import load_models, stale_models
@@ -28,16 +27,21 @@ from pipelines.warehouse.models import load_models, stale_models
 
 @cache
 def code_version(package: str) -> str:
-    """A short hash of a package's source and data files: changes whenever its behaviour can."""
+    """A short hash of a package's source and data files: changes whenever its behaviour can.
+
+    The files are found without importing the package: a run with nothing new asks for the
+    parser's and extractor's versions but never parses or extracts (bs4 and the extractor's
+    tables cost a tenth of a second or more to import).
+    """
     digest = hashlib.sha256()
-    root = resources.files(package)
+    root = Path(find_spec(package).origin).parent  # the folder of its __init__.py
     for entry in sorted(_walk(root), key=str):
         digest.update(str(entry).encode())
         digest.update(entry.read_bytes())
     return digest.hexdigest()[:12]
 
 
-def _walk(node):  # an importlib Traversable
+def _walk(node: Path):
     for child in node.iterdir():
         if child.is_dir():
             if child.name != "__pycache__":
@@ -216,6 +220,8 @@ def parse_pages(
     con: duckdb.DuckDBPyConnection, pages: Iterable[RawPage], parser_version: str
 ) -> ParseSummary:
     """Parse pages into `articles`; a page that cannot be parsed goes to `failures` instead."""
+    from pipelines.parse import parse_raw_page  # bs4 and lxml: only a run that parses needs them
+
     articles: list[dict] = []
     failures: list[dict] = []
     ids: list[str] = []
@@ -355,6 +361,8 @@ def extract_pending(con: duckdb.DuckDBPyConnection, extractor_version: str) -> E
 
     Facts of articles that no longer exist (their page stopped parsing) are removed too.
     """
+    from pipelines.extract import extract  # only a run that extracts needs the extractor
+
     pending = con.execute(
         f"""
         select a.article_id, a.url, a.title, a.published_at, a.body, a.page_sha256
