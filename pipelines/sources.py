@@ -93,7 +93,8 @@ def collect_pages(
     wanted = {row["article_id"]: row for row in listed}
     outcome = PagesOutcome()
     if config.kind == "live":
-        missing = [row for article_id, row in wanted.items() if not archive.has(article_id)]
+        archived = archive.ids()  # one listing of the archive, not a lookup per article
+        missing = [row for article_id, row in wanted.items() if article_id not in archived]
         outcome.already_archived = len(wanted) - len(missing)
         batches = [
             [_listing_from_row(row) for row in missing[start : start + FETCH_BATCH]]
