@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import gc
 import hashlib
 import logging
 import os
@@ -27,6 +29,12 @@ SUMMARY_TABLES = (
     "capex_stated_growth",
     "capex_yoy",
 )
+
+
+# A run is most of a process's life. At exit the interpreter's last garbage collections would
+# walk every object Dagster and the run left behind (half a second or more) only to free
+# memory the system takes back anyway; frozen objects are skipped.
+atexit.register(gc.freeze)
 
 
 class RunFailed(RuntimeError):
