@@ -153,12 +153,15 @@ _DIGITS_AND_TAIL = re.compile(f"(?P<number>{_NUMBER.pattern}){_TAIL.pattern}")
 _RANGE_JOINT = re.compile(r" {0,2}(?:至|到|--|-|(?P<between>和|与)) {0,2}")
 # Where an amount can start (what _is_number_start accepts), and only where the number is
 # followed by what can make it money (多, a magnitude, a currency, a range mark) or comes
-# after a currency sign: years, counts and percentages never reach the Python code.
+# after a currency sign: years, counts and percentages never reach the Python code. An
+# Arabic number is read here with its tail at once (the usual case); the other starts are
+# read by _piece_at.
 _AFTER_NUMBER = "多万千百十亿tbmnBMTUd美人港日欧英韩令新台卢澳加瑞元至到和与-"
 _CANDIDATE = re.compile(
     r"(?=[\d一二两三四五六七八九十千百万])"  # skips most positions at once
-    rf"(?:(?<![\d.])\d(?=[\d.,， ]{{0,24}}[{_AFTER_NUMBER}])"
-    r"|(?:(?<=[$¥￥€£币B])|(?<=[$¥￥€£币B] )|(?<=[$¥￥€£币B]  ))(?<![\d.])\d"
+    rf"(?:(?<![\d.])(?:(?=\d[\d.,， ]{{0,24}}[{_AFTER_NUMBER}])"
+    r"|(?:(?<=[$¥￥€£币B])|(?<=[$¥￥€£币B] )|(?<=[$¥￥€£币B]  ))(?=\d))"
+    rf"{_DIGITS_AND_TAIL.pattern}"
     r"|(?<=[逾超过近约达到为])[千百万]"
     rf"|(?<![零一二两三四五六七八九十百千])[一二两三四五六七八九十]"
     rf"(?=[零一二两三四五六七八九十百千]{{0,7}}[{_AFTER_NUMBER}]))"
@@ -168,9 +171,10 @@ _SUFFIX_QUALIFIER_BY_WORD = dict(_SUFFIX_QUALIFIERS)
 _LONGEST_PREFIX = max(len(word) for word in _PREFIX_BY_WORD)
 _PREFIX_WORDS = "|".join(sorted(_PREFIX_BY_WORD, key=len, reverse=True))
 # Searched in a short window that ends right before the amount ($ is that end): the leftmost
-# match is the longest word, as the table intends.
-_PREFIX_QUALIFIER = re.compile(rf"(?P<word>{_PREFIX_WORDS})$")
-_PREFIX_BEFORE_VERB = re.compile(rf"(?P<word>{_PREFIX_WORDS})(?:达到|为|达|是)$")
+# match is the longest word, as the table intends. The word may come before a linking verb
+# ("最多为180亿", "至少达到120亿").
+_PREFIX_QUALIFIER = re.compile(rf"(?P<word>{_PREFIX_WORDS})(?:达到|为|达|是)?$")
+_PERCENT = re.compile(" {0,2}%")
 _SUFFIX_QUALIFIER = re.compile("|".join(_SUFFIX_QUALIFIER_BY_WORD))
 
 
@@ -249,18 +253,26 @@ def _number_at(text: str, pos: int) -> tuple[int, float] | None:
 def _piece_at(text: str, pos: int) -> _Piece | None:
     tail = _DIGITS_AND_TAIL.match(text, pos)  # the usual case, read by one pattern
     if tail is not None:
-        digits = tail.group("number").replace(",", "").replace("，", "").replace(" ", "")
-        if len(digits) > 18:
-            return None  # runs longer than any money figure are codes or noise
-        end, value = tail.end("number"), float(digits)
-    else:
-        number = _number_at(text, pos)
-        if number is None:
-            return None
-        end, value = number
-        tail = _TAIL.match(text, end)
-        if tail is None:  # cannot happen: every part of the tail is optional
-            return None
+        return _arabic_piece(text, tail)
+    number = _number_at(text, pos)
+    if number is None:
+        return None
+    end, value = number
+    tail = _TAIL.match(text, end)
+    if tail is None:  # cannot happen: every part of the tail is optional
+        return None
+    return _with_tail(text, pos, end, value, tail)
+
+
+def _arabic_piece(text: str, read: re.Match[str]) -> _Piece | None:
+    """A piece from a match of an Arabic number and its tail (groups of _DIGITS_AND_TAIL)."""
+    digits = read.group("number").replace(",", "").replace("，", "").replace(" ", "")
+    if len(digits) > 18:
+        return None  # runs longer than any money figure are codes or noise
+    return _with_tail(text, read.start(), read.end("number"), float(digits), read)
+
+
+def _with_tail(text: str, pos: int, end: int, value: float, tail: re.Match[str]) -> _Piece:
     more = bool(tail.group("more") or tail.group("more2"))
     magnitude_word, currency_word = tail.group("magnitude"), tail.group("currency")
     magnitude = _MAGNITUDE_BY_WORD[magnitude_word] if magnitude_word else None
@@ -278,11 +290,7 @@ def _qualifier(text: str, start: int, end: int) -> Qualifier:
     while head > 0 and text[head - 1] in " $":
         head -= 1
     window = max(0, head - _LONGEST_PREFIX - 2)
-    # The longest qualifier word ending right before the amount, else one before a linking
-    # verb ("最多为180亿", "至少达到120亿").
-    found = _PREFIX_QUALIFIER.search(text, window, head) or _PREFIX_BEFORE_VERB.search(
-        text, window, head
-    )
+    found = _PREFIX_QUALIFIER.search(text, window, head)
     return _PREFIX_BY_WORD[found.group("word")] if found else "exact"
 
 
@@ -307,7 +315,10 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         i = candidate.start()
         if i < resume:
             continue
-        first = _piece_at(text, i)
+        if candidate.group("number") is not None:
+            first = _arabic_piece(text, candidate)
+        else:
+            first = _piece_at(text, i)
         if first is None:
             continue
         amount, resume = _assemble(text, first, end)
@@ -340,7 +351,7 @@ def _assemble(text: str, first: _Piece, limit: int) -> tuple[Amount | None, int]
             return Amount(first.start, second.end, low, high, currency, "range"), second.end
     if not (first.magnitude or first.currency):
         return None, first.end
-    if text.startswith("%", first.end) or text.startswith("%", _skip_spaces(text, first.end)):
+    if _PERCENT.match(text, first.end):
         return None, first.end
     value = first.value * (first.magnitude or 1.0)
     if value <= 0:

@@ -59,15 +59,16 @@ _CALENDAR = (
 )
 # Phrases that start with a digit (a year) and phrases that start with a word are tried
 # apart: a position's first character picks one branch, so no position tries every
-# alternative. Within each branch the order is the order of preference.
+# alternative. Within each branch the order is the order of preference. A year starts a
+# number (19xx, 20xx), never inside one.
 _PATTERN = re.compile(
-    rf"(?=[{_STARTS}])(?:(?=[0-9])(?:(?P<calendar>{_CALENDAR})"
+    rf"(?=[{_STARTS}])(?:(?=[0-9])(?<![0-9])(?:(?=[12])(?:(?P<calendar>{_CALENDAR})"
     # A year followed by a span: the year alone would misdate the amount.
     rf"|(?P<span_year>(?:19|20)\d{{2}})\s?(?:财年|年度|年)?(?:的)?(?:{_SPAN_WORDS})"
     rf"|(?P<year_range>{_YEAR_RANGE})"
     rf"|(?P<year>(?:19|20)\d{{2}})\s?(?P<fiscal>财年|财政年度|会计年度|年度|年)?"
     rf"(?:{_quarter_after_year('yq')}|(?:的)?(?:全年|全财年|整年))?"
-    rf"|(?<![0-9])(?P<yy>\d{{2}})财年(?:{_quarter_after_year('sq')})?)"
+    rf")|(?P<yy>\d{{2}})财年(?:{_quarter_after_year('sq')})?)"
     rf"|(?![0-9])(?:(?P<ending>{_ENDING})"
     rf"|(?=[{_SPAN_STARTS}])(?P<span>{_SPAN_WORDS})"
     rf"|(?:FY|财年)\s?(?P<fy>(?:19|20)?\d{{2}})(?![0-9])(?:{_quarter_after_year('fq')})?"
