@@ -273,13 +273,15 @@ def _arabic_piece(text: str, read: re.Match[str]) -> _Piece | None:
 
 
 def _with_tail(text: str, pos: int, end: int, value: float, tail: re.Match[str]) -> _Piece:
-    more = bool(tail.group("more") or tail.group("more2"))
-    magnitude_word, currency_word = tail.group("magnitude"), tail.group("currency")
+    # 多 may come before the magnitude ("800多亿美元") or after it ("800亿多美元").
+    more_before, more_after, magnitude_word, currency_word = tail.group(
+        "more", "more2", "magnitude", "currency"
+    )
     magnitude = _MAGNITUDE_BY_WORD[magnitude_word] if magnitude_word else None
     currency = _SUFFIX_BY_WORD[currency_word] if currency_word else _prefix_currency(text, pos)
     if magnitude_word or currency_word:
         end = tail.end()
-    return _Piece(pos, end, value, magnitude, currency, more)
+    return _Piece(pos, end, value, magnitude, currency, bool(more_before or more_after))
 
 
 def _qualifier(text: str, start: int, end: int) -> Qualifier:
