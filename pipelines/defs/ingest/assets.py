@@ -56,14 +56,19 @@ def article_index(
         known = frozenset(
             row[0] for row in con.execute("select article_id from raw_pages").fetchall()
         )
-    listed = problems = requests = 0
+    outcomes = []
     for day in days:
         try:
-            outcome = list_articles(config, day, known)
+            outcomes.append((day, list_articles(config, day, known)))
         except SourceUnreachable as error:
             # Retrying an unreachable network only delays the message the user needs.
             raise dg.Failure(description=str(error), allow_retries=False) from error
-        with warehouse.connect() as con:
+    # Every day is written once the listing is done: opening the warehouse costs more than
+    # writing a day that holds nothing new. A run that fails before this loses nothing the
+    # next run would not list again, since what is known comes from raw_pages.
+    listed = 0
+    with warehouse.connect() as con:
+        for day, outcome in outcomes:
             listed += load_index(con, outcome.rows, day, live=config.kind == "live")
             record_failures(
                 con,
@@ -71,9 +76,6 @@ def article_index(
                 stages=("list", "rejected", "import"),
                 replace_all=config.kind != "live",  # a folder is re-read whole every time
             )
-        problems += len(outcome.problems)
-        requests += outcome.requests
-    with warehouse.connect() as con:
         metadata = table_metadata(con, "article_index")
     return dg.MaterializeResult(
         metadata={
@@ -81,8 +83,8 @@ def article_index(
             "source": config.kind,
             "days": len(context.partition_keys),
             "listed": listed,
-            "problems": problems,
-            "list_requests": requests,
+            "problems": sum(len(outcome.problems) for _, outcome in outcomes),
+            "list_requests": sum(outcome.requests for _, outcome in outcomes),
         }
     )
 
