@@ -149,7 +149,7 @@ GROWTH = re.compile(
     r"|(?P<doubled>翻倍|翻番|翻了一番|翻一番|翻了一倍))"
 )
 # Every GROWTH match holds one of these: a sentence without them needs no growth scan.
-GROWTH_MARKS = ("%", "成", "翻")
+GROWTH_MARK = re.compile("[%成翻]")
 _TENTHS = {**{str(n): n for n in range(1, 10)}, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _TENTHS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
 

@@ -836,7 +836,7 @@ def _read_growth(
     resolved: list[_Resolved],
 ) -> None:
     norm = part.norm
-    if all(norm.find(mark, sentence.start, sentence.end) < 0 for mark in cues.GROWTH_MARKS):
+    if not cues.GROWTH_MARK.search(norm, sentence.start, sentence.end):
         return
     for m in cues.GROWTH.finditer(norm, sentence.start, sentence.end):
         clause = _clause_of(clause_spans, m.end() - 1)
