@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.models_distinct = measure_models(workdir, args.facts, distinct=True)
         if "worst" in only:
             _say("extraction worst case")
-            results.worst = measure_worst_case(args.worst)
+            results.worst = measure_worst_case(args.worst, bodies)
     results.seconds = time.perf_counter() - started
     results.load_after = os.getloadavg()
     args.out.write_text(render(results), encoding="utf-8")

@@ -11,7 +11,9 @@ from importlib import metadata
 from bench.endtoend import ARTICLES_PER_DAY, CONCURRENCY, RATE_LIMIT, ScaleFigures
 from bench.models import ModelsFigures
 from bench.parsing import (
+    DENSE,
     LXML,
+    NEWS,
     PARSE_EXTRACT,
     PARSE_ONLY,
     TRAFILATURA,
@@ -26,6 +28,10 @@ TEN_K_SECONDS = 120.0
 PEAK_RSS_BYTES = 1 << 30
 NOOP_SHARE = 0.05
 MODELS_SECONDS = 5.0
+# "A 1 MB article finishes in well under a second": news text is held to half a second; an
+# article of nothing but capex figures, far denser than any news, to the second itself.
+WORST_ARTICLE_BYTES = 1_000_000
+WORST_SECONDS = {NEWS: 0.5, DENSE: 1.0}
 PACKAGES = ("dagster", "duckdb", "polars", "pyarrow", "httpx", "lxml", "beautifulsoup4")
 PEER_PACKAGES = ("trafilatura",)
 
@@ -155,6 +161,13 @@ def _targets(results: Results) -> list[str]:
             f"| SQL models over {results.models.facts:,} facts | ≤ {MODELS_SECONDS:g} s "
             f"| {seconds:.2f} s | {_verdict(seconds <= MODELS_SECONDS)} |"
         )
+    for case in results.worst:
+        if case.size_bytes >= WORST_ARTICLE_BYTES:
+            limit = WORST_SECONDS[case.kind]
+            rows.append(
+                f"| extraction, 1 MB article of {case.kind} ({case.facts:,} facts) "
+                f"| < {limit:g} s | {case.seconds:.2f} s | {_verdict(case.seconds < limit)} |"
+            )
     return [
         "## Targets",
         "",
@@ -293,7 +306,7 @@ def _models(figures: ModelsFigures, distinct: ModelsFigures | None) -> list[str]
 
 def _worst(worst: list[WorstCase], parsing: ParsingFigures | None) -> list[str]:
     rows = [
-        f"| {case.size_bytes / 1024:,.0f} KB | {case.seconds:.2f} | {case.facts:,} | "
+        f"| {case.kind}, {case.size_bytes / 1024:,.0f} KB | {case.seconds:.2f} | {case.facts:,} | "
         f"{case.seconds / (case.size_bytes / 1024) * 1e3:.2f} |"
         for case in worst
     ]
@@ -308,7 +321,8 @@ def _worst(worst: list[WorstCase], parsing: ParsingFigures | None) -> list[str]:
         "## 5. Extraction worst case: dense figures",
         "",
         "`extract()` over articles made of nothing but capex sentences (four figures, a "
-        "company and a period in each), best of three." + typical,
+        "company and a period in each), and over real article text of the same size (the "
+        "bodies' paragraphs one after another), best of three." + typical,
         "",
         "| Article | Seconds | Facts | ms per KB |",
         "| ---: | ---: | ---: | ---: |",
