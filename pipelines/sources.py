@@ -68,7 +68,7 @@ class PagesOutcome:
     # keeping them here would hold a whole backfill in memory.
     archived: list[dict] = field(default_factory=list)
     already_archived: int = 0
-    failures: list[dict] = field(default_factory=list)  # failures rows (stage "fetch"/"import")
+    failures: list[dict] = field(default_factory=list)  # failures rows (fetch, gone, rejected)
     recovered: list[str] = field(default_factory=list)  # ids whose earlier failure is cured
     requests: int = 0
 
@@ -218,8 +218,9 @@ def _import_failure(error: FolderImportError) -> dict:
 
 
 def _fetch_failure(failure: FetchFailure) -> dict:
+    # "gone": the site answered for good; only runs of the page's own day ask again.
     return {
-        "stage": "fetch",
+        "stage": "gone" if failure.permanent else "fetch",
         "article_id": failure.article_id,
         "url": failure.url,
         "reason": failure.last_error,

@@ -59,8 +59,8 @@ def test_live_run_ingests_good_pages_once_and_records_bad_ones(
     good = set(ids[2:])
     assert {row[0] for row in _rows(warehouse, "select article_id from articles")} == good
     failures = dict(_rows(warehouse, "select article_id, stage from failures"))
-    assert failures[ids[0]] == "fetch"
-    assert failures[ids[1]] in ("fetch", "rejected")
+    assert failures[ids[0]] == "gone"  # over the size cap: the same answer next time
+    assert failures[ids[1]] == "rejected"
     assert server.other_host_requests() == []
     # Every good page was requested exactly once.
     for article_id in good:
@@ -130,6 +130,44 @@ def test_backfill_of_a_date_range_from_the_command_line(
     )
     assert dict(by_day) == {DAY: 6, next_day.isoformat(): 6}
     assert {row[0] for row in _rows(warehouse, "select article_id from articles")} == listed
+
+
+def test_a_dead_link_is_asked_for_only_by_runs_of_its_own_day(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from tests.support.replay_server import fixture_articles
+
+    next_day = FIXTURE_DAY + timedelta(days=1)
+    with ReplayServer([*fixture_articles(FIXTURE_DAY), *fixture_articles(next_day)]) as server:
+        first_day = sorted(a.article_id for a in fixture_articles(FIXTURE_DAY))
+        dead, overloaded = first_day[0], first_day[1]
+        server.set_fault(dead, Fault(always=404))
+        server.set_fault(overloaded, Fault(always=503))
+        monkeypatch.setenv("CAPEX_ROLL_URL", server.roll_url)
+        monkeypatch.setenv("CAPEX_ALLOWED_HOSTS", "127.0.0.1")
+        monkeypatch.setenv("CAPEX_RATE_LIMIT", "200")
+        monkeypatch.setenv("CAPEX_MAX_ATTEMPTS", "1")  # no backoff waits in the test
+        warehouse = tmp_path / "capex.duckdb"
+        run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+        stages = dict(_rows(warehouse, "select article_id, stage from failures"))
+        assert stages[dead] == "gone" and stages[overloaded] == "fetch"
+
+        # The next day's run tries the page that may come back, not the dead link.
+        server.clear_log()
+        run_pipeline(
+            source="live", archive=None, warehouse=warehouse, partition=next_day.isoformat()
+        )
+        asked = {r.article_id for r in server.page_requests()}
+        assert overloaded in asked and dead not in asked
+
+        # A run of the dead link's own day asks again; it is recorded once, not twice.
+        server.clear_log()
+        run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+        assert dead in {r.article_id for r in server.page_requests()}
+    rows = _rows(warehouse, f"select stage from failures where article_id = '{dead}'")
+    assert rows == [("gone",)]
 
 
 def test_a_folder_run_on_the_same_day_keeps_what_the_live_site_listed(

@@ -63,7 +63,7 @@ __all__ = ["FetchFailure", "FetchResult", "FetchedPage", "SourceUnreachable", "f
 
 @dataclass(frozen=True)
 class FetchFailure:
-    """A page that could not be fetched this time; the next run tries again."""
+    """A page that could not be fetched this time."""
 
     article_id: str
     url: str
@@ -72,6 +72,9 @@ class FetchFailure:
     failed_at: datetime
     listed_at: datetime | None = None
     status: int | None = None
+    # The site answered for good (404, a page over the size cap, a redirect loop): trying
+    # again soon would get the same answer.
+    permanent: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,10 +116,11 @@ class _OffAllowlist(Exception):
 
 
 class GaveUp(Exception):
-    def __init__(self, reason: str, attempts: int, status: int | None):
+    def __init__(self, reason: str, attempts: int, status: int | None, permanent: bool = False):
         super().__init__(reason)
         self.attempts = attempts
         self.status = status
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -209,7 +213,7 @@ class HttpSession:
         except _OffAllowlist as error:
             return Rejected(listing.article_id, error.url, f"redirected off the allowlist: {error}")
         except GaveUp as error:
-            return _failure(listing, str(error), error.attempts, error.status)
+            return _failure(listing, str(error), error.attempts, error.status, error.permanent)
         except Exception as error:  # one odd page must not cost the rest of the day
             return _failure(listing, f"unexpected {type(error).__name__}: {error}", 1, None)
         page = RawPage(
@@ -240,7 +244,7 @@ class HttpSession:
             try:
                 return await self._get_once(url, kind, allowed_hosts)
             except _Permanent as error:
-                raise GaveUp(str(error), attempts, error.status) from None
+                raise GaveUp(str(error), attempts, error.status, permanent=True) from None
             except _Retryable as error:
                 if fail_fast and isinstance(error, _CannotConnect):
                     if attempts >= _FIRST_CONTACT_ATTEMPTS:
@@ -313,7 +317,9 @@ class HttpSession:
         return _Answer(status, url, headers, content, response.charset_encoding)
 
 
-def _failure(listing: Listing, reason: str, attempts: int, status: int | None) -> FetchFailure:
+def _failure(
+    listing: Listing, reason: str, attempts: int, status: int | None, permanent: bool = False
+) -> FetchFailure:
     return FetchFailure(
         article_id=listing.article_id,
         url=listing.url,
@@ -322,6 +328,7 @@ def _failure(listing: Listing, reason: str, attempts: int, status: int | None) -
         failed_at=datetime.now(UTC),
         listed_at=listing.listed_at,
         status=status,
+        permanent=permanent,
     )
 
 

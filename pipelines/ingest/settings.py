@@ -125,4 +125,5 @@ _ENV_FIELDS = {
     "CAPEX_CONCURRENCY": ("concurrency", _positive_int),
     "CAPEX_RATE_LIMIT": ("rate_limit", _positive_float),
     "CAPEX_TIMEOUT": ("timeout", _positive_float),
+    "CAPEX_MAX_ATTEMPTS": ("max_attempts", _positive_int),
 }

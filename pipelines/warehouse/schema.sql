@@ -89,7 +89,7 @@ create table if not exists extractions (
 
 -- Everything that could not go through, with the reason a user needs to fix or retry it.
 create table if not exists failures (
-    stage varchar not null,  -- import, fetch, parse
+    stage varchar not null,  -- list, import, rejected, fetch, gone (answered for good), parse
     article_id varchar not null,
     url varchar,
     reason varchar not null,

@@ -24,12 +24,14 @@ def test_environment_variables_are_read():
         "CAPEX_CONCURRENCY": "3",
         "CAPEX_RATE_LIMIT": "0.5",
         "CAPEX_TIMEOUT": "7.5",
+        "CAPEX_MAX_ATTEMPTS": "2",
     }
     settings = IngestSettings.from_env(environ)
     assert settings.roll_url == "http://127.0.0.1:8080/api/roll/get"
     assert settings.channels == ((153, 2518), (384, 2672))
     assert settings.allowed_hosts == ("sina.com.cn", "127.0.0.1")
     assert (settings.concurrency, settings.rate_limit, settings.timeout) == (3, 0.5, 7.5)
+    assert settings.max_attempts == 2
 
 
 def test_unset_variables_keep_defaults_and_overrides_win():
@@ -51,6 +53,7 @@ def test_unset_variables_keep_defaults_and_overrides_win():
         ("CAPEX_RATE_LIMIT", "-1"),
         ("CAPEX_RATE_LIMIT", "nan"),
         ("CAPEX_TIMEOUT", "0"),
+        ("CAPEX_MAX_ATTEMPTS", "0"),
         ("CAPEX_ROLL_URL", "feed.mix.sina.com.cn/api/roll/get"),
     ],
 )

@@ -116,8 +116,10 @@ def raw_pages(
 ):
     """One row per archived page: url, status, charset, content hash and when it was fetched.
     The bytes themselves are in the raw archive, written before anything parses them, so a
-    parser change re-reads every page without touching the network. Pages that failed in an
-    earlier run are tried again."""
+    parser change re-reads every page without touching the network. A page that failed for a
+    passing reason (a timeout, a 503) is tried again by every later run; one the site answered
+    for good (404, over the size cap) only by runs of its own day, so dead links do not cost a
+    request in every scheduled run forever."""
     first, last = (date.fromisoformat(key) for key in context.partition_key_range)
     config = source.config()
     archive = warehouse.archive()
@@ -141,7 +143,7 @@ def raw_pages(
     with warehouse.connect() as con:
         load_raw_pages(con, [*outcome.archived, *(raw_page_row(archive.get(i)) for i in orphans)])
         record_failures(
-            con, outcome.failures, stages=("fetch", "rejected"), clear=outcome.recovered
+            con, outcome.failures, stages=("fetch", "gone", "rejected"), clear=outcome.recovered
         )
         metadata = table_metadata(con, "raw_pages")
         backlog = downstream_backlog(con)
