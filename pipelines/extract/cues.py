@@ -95,6 +95,8 @@ PAST_LEVEL = re.compile(
 )
 # Words that make a statement about the future (they rule out PAST_LEVEL's reading).
 FORWARD = re.compile(r"将|会|有望|计划|打算|料将|预计|预期|指引|目标|预算|展望|或将|可能")
+# An earlier statement, not today's: "此前预计", "原先为", "曾预测".
+EARLIER = re.compile(r"此前|之前|原先|原来|先前|早前|曾")
 # Verbs that only ever revise an outlook: the figure they set is guidance even for a period
 # that has ended ("将2024年资本支出收窄至390亿至400亿美元").
 REVISED = re.compile(r"上调|下调|调高|调低|上修|下修|收窄|重申")
@@ -117,6 +119,13 @@ NAMED_SOURCE = re.compile(SOURCE)
 ACTUAL_FIGURE = re.compile(
     r"\s*(?:而|但|不过|结果)?(?:该公司|公司|其)?(?:的)?(?:实际|最终)(?:上)?(?:的)?"
     r"(?:数字|数据|数值|值|结果|金额|支出|开支|投入)?(?:则)?(?:为|是|达到|达|录得|高达)"
+)
+# A sentence that opens with the market's figure for the topic the previous sentence set:
+# "分析师此前预计为213亿美元", "据LSEG数据，分析师预估为186亿美元", "FactSet的一致预期为…".
+EXPECTED_FIGURE = re.compile(
+    r"\s*(?:(?:据|根据)[^，。；,;]{1,15}[，,]\s*)?"
+    rf"(?:而|但|此前|之前)?(?:{SOURCE})[^，。；,;：:]{{0,8}}?(?:此前|之前)?(?:的)?"
+    r"(?:平均|普遍|一致)?(?:预期|预估|预计|估计|预测)(?:值)?(?:为|是|约为)"
 )
 # One end of a range named as such: "下限", "上限", "区间的低端" (a bare 高端 is a product tier).
 _RANGE_WORD = r"(?:区间|范围|指引|预期|预测)(?:的)?"

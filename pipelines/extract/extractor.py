@@ -52,6 +52,7 @@ from pipelines.extract.periods import (
     PeriodMention,
     counts_back,
     find_periods,
+    fiscal_year_of,
     in_season,
     is_past,
     names_reported_quarter,
@@ -152,19 +153,27 @@ def _extract(text: str, published_at: datetime, article_id: str, title: str) -> 
                     last = _read_sentence(article, part, sentence, previous)
                 else:
                     if last and previous and "\n" not in part.norm[previous.end : sentence.start]:
-                        _read_carried_actual(article, part, sentence, last[-1])
+                        _read_continuation(article, part, sentence, last[-1])
                     last = []
                 previous = sentence
     return _merge(head, body)
 
 
-def _read_carried_actual(article: _Article, part: _Field, sentence: Span, topic: _Resolved) -> None:
-    """ "分析师预计微软第二财季资本支出为208亿美元。实际为226亿美元。": a sentence that only
-    gives the actual figure continues the previous one's company and period, when that
-    sentence stated an expectation or plan for a named period."""
-    if topic.basis == "actual" or topic.named_by is None or topic.period is None:
+def _read_continuation(article: _Article, part: _Field, sentence: Span, topic: _Resolved) -> None:
+    """A sentence that only gives the other side of the previous one's figure continues its
+    company and period: "分析师预计微软第二财季资本支出为208亿美元。实际为226亿美元。" (the
+    actual after an expectation or plan for a named period), "该公司上一财季的资本支出为226亿
+    美元。分析师此前预计为213亿美元。" (the market's figure after an actual)."""
+    if topic.period is None:
         return
-    lead = cues.ACTUAL_FIGURE.match(part.norm, sentence.start, sentence.end)
+    basis: Basis
+    if topic.basis == "actual":
+        opening, basis = cues.EXPECTED_FIGURE, "consensus"
+    elif topic.named_by is not None:
+        opening, basis = cues.ACTUAL_FIGURE, "actual"
+    else:
+        return
+    lead = opening.match(part.norm, sentence.start, sentence.end)
     if lead is None:
         return
     amounts = find_amounts(part.norm, lead.end(), sentence.end)
@@ -175,7 +184,7 @@ def _read_carried_actual(article: _Article, part: _Field, sentence: Span, topic:
         part.skipped_non_usd += 1
         return
     for company in topic.companies:
-        part.facts.append(_fact(article, part, sentence, company, amount, topic.period, "actual"))
+        part.facts.append(_fact(article, part, sentence, company, amount, topic.period, basis))
 
 
 # Longer "sentences" (tables, text without stops) are read in pieces of whole clauses, which
@@ -339,6 +348,7 @@ def _read_sentence(
                 named_by, period = season, _resolve(article, season, fye, None)
         if period is None:
             continue
+        period = _year_in_progress(article, norm, clause, named_by, amount, period, fye) or period
         after_actual = bool(resolved) and resolved[-1].basis == "actual"
         # "上调至700亿美元，此前预期为650亿美元": the company's own earlier figure, unless a
         # named source makes it the market's.
@@ -572,6 +582,28 @@ def _period_for(
         if dated:
             reference = _resolve(article, dated[-1], fye, None)
     return _resolve(article, chosen, fye, reference), chosen
+
+
+def _year_in_progress(
+    article: _Article,
+    norm: str,
+    clause: Span,
+    named_by: PeriodMention | None,
+    amount: Amount,
+    period: str,
+    fye: int,
+) -> str | None:
+    """ "第四季度资本支出148亿美元，全年预计600亿至650亿美元": 全年 counted from a reported
+    quarter names that quarter's year, but nobody forecasts a year that has ended: a forward
+    word after 全年 makes it the year in progress. Not for an earlier outlook ("此前预计全年
+    为…")."""
+    if named_by is None or named_by.kind != "full_year" or not _is_past(article, period, fye):
+        return None
+    if not cues.FORWARD.search(norm, named_by.end, amount.start):
+        return None
+    if cues.EARLIER.search(norm, clause.start, amount.start):
+        return None
+    return str(fiscal_year_of(article.published.date(), fye))
 
 
 def _states_reported_level(norm: str, terms: list[_Term], clause: Span, amount: Amount) -> bool:

@@ -477,3 +477,100 @@ def test_high_end_products_are_not_a_bound() -> None:
     text = "英伟达今年用于高端芯片的资本支出为50亿美元。"
     facts = _run(text, "2025-03-01").facts
     assert [(f.value_low_usd / B, f.qualifier) for f in facts] == [(5.0, "exact")]
+
+
+# --- the market's figure in the sentence after the actual --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-01-30",
+            "微软周三公布财报。该公司上一财季的资本支出为226亿美元。分析师此前预计为213亿美元。",
+            [("MSFT", "actual", "2025Q2", 22.6, 22.6), ("MSFT", "consensus", "2025Q2", 21.3, 21.3)],
+        ),
+        (
+            "2025-10-30",
+            "Meta第三季度资本开支为193.7亿美元。據LSEG數據，分析師預估為186億美元。",
+            [
+                ("META", "actual", "2025Q3", 19.37, 19.37),
+                ("META", "consensus", "2025Q3", 18.6, 18.6),
+            ],
+        ),
+        (
+            "2025-02-05",
+            "谷歌第四季度资本支出为143亿美元。市场普遍预期为132亿美元。",
+            [
+                ("GOOGL", "actual", "2024Q4", 14.3, 14.3),
+                ("GOOGL", "consensus", "2024Q4", 13.2, 13.2),
+            ],
+        ),
+        (  # another period: not the topic's
+            "2025-02-07",
+            "亚马逊第四季度资本支出为278亿美元。分析师预计下季度为250亿美元。",
+            [("AMZN", "actual", "2024Q4", 27.8, 27.8)],
+        ),
+        (  # the company's own figure is no market figure
+            "2025-02-07",
+            "亚马逊第四季度资本支出为278亿美元。公司此前预计为260亿美元。",
+            [("AMZN", "actual", "2024Q4", 27.8, 27.8)],
+        ),
+        (  # a new paragraph starts a new topic
+            "2025-02-05",
+            "谷歌第四季度资本支出为143亿美元。\n市场预期为132亿美元。",
+            [("GOOGL", "actual", "2024Q4", 14.3, 14.3)],
+        ),
+    ],
+)
+def test_expected_figure_after_the_actual(published: str, text: str, expected: list[tuple]) -> None:
+    assert _facts(text, published) == expected
+
+
+# --- 全年 after a reported quarter: the year in progress when the figure is a forecast -------
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        (
+            "2025-01-30",
+            "Meta第四季度资本支出为148亿美元，全年资本支出将达到600亿美元以上。",
+            [("META", "actual", "2024Q4", 14.8, 14.8), ("META", "guidance", "2025", 60.0, None)],
+        ),
+        (
+            # Microsoft's fiscal 2025 ended in June: the forecast is for fiscal 2026.
+            "2025-07-31",
+            "微软第四财季资本支出为242亿美元，全财年预计将超过800亿美元。",
+            [("MSFT", "actual", "2025Q4", 24.2, 24.2), ("MSFT", "guidance", "2026", 80.0, None)],
+        ),
+        (  # a reported total for the year that ended
+            "2025-01-30",
+            "Meta第四季度资本支出为148亿美元，全年为392亿美元。",
+            [("META", "actual", "2024Q4", 14.8, 14.8), ("META", "actual", "2024", 39.2, 39.2)],
+        ),
+        (  # the earlier outlook for the year that ended
+            "2025-01-30",
+            "Meta第四季度资本支出为148亿美元，此前预计全年为380亿至400亿美元。",
+            [("META", "actual", "2024Q4", 14.8, 14.8), ("META", "guidance", "2024", 38.0, 40.0)],
+        ),
+        (  # the year is still in progress: nothing to move
+            "2024-10-31",
+            "Meta第三季度资本支出为92亿美元，预计全年资本支出为380亿至400亿美元。",
+            [("META", "actual", "2024Q3", 9.2, 9.2), ("META", "guidance", "2024", 38.0, 40.0)],
+        ),
+    ],
+)
+def test_full_year_forecast_after_a_reported_quarter(
+    published: str, text: str, expected: list[tuple]
+) -> None:
+    assert _facts(text, published) == expected
+
+
+def test_a_headline_forecast_for_the_full_year_matches_the_body() -> None:
+    title = "Meta第四季度资本支出148亿美元 全年预计600亿至650亿美元"
+    body = "Meta周三公布了第四季度业绩。公司表示，2025年资本支出将在600亿至650亿美元之间。"
+    assert _facts(body, "2025-01-30", title) == [
+        ("META", "actual", "2024Q4", 14.8, 14.8),
+        ("META", "guidance", "2025", 60.0, 65.0),
+    ]
