@@ -6,10 +6,12 @@ set the way a user would set them: through CAPEX_* environment variables.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from pipelines.ingest.archive import RawArchive
 from pipelines.running import RunFailed, run_pipeline
 from pipelines.warehouse.db import connect
 from tests.support.replay_server import FIXTURE_DAY, Fault, ReplayServer
@@ -75,6 +77,34 @@ def test_live_run_ingests_good_pages_once_and_records_bad_ones(
     assert server.roll_requests()
     assert {r.article_id for r in server.page_requests()} <= {ids[0], ids[1]}
     assert len(_rows(warehouse, "select * from articles")) == len(good)
+
+
+@pytest.mark.parametrize("still_listed", [True, False], ids=["listed", "no longer listed"])
+def test_a_failed_page_is_retried_and_cleared_by_the_next_run(
+    healthy_site: tuple[ReplayServer, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    still_listed: bool,
+) -> None:
+    server, ids = healthy_site
+    flaky = ids[2]
+    server.set_fault(flaky, Fault(always=503))
+    monkeypatch.setenv("CAPEX_MAX_ATTEMPTS", "1")  # no backoff waits in the test
+    warehouse = tmp_path / "capex.duckdb"
+    run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+    assert _rows(warehouse, "select article_id, stage from failures") == [(flaky, "fetch")]
+
+    server.set_fault(flaky, Fault())
+    if not still_listed:
+        # It fell off the roll API's channels, but the page is still up.
+        article = next(a for a in server.articles() if a.article_id == flaky)
+        server.add_article(replace(article, channels=((1, 1),)))
+    server.clear_log()
+    run_pipeline(source="live", archive=None, warehouse=warehouse, partition=DAY)
+    assert [r.article_id for r in server.page_requests()] == [flaky]
+    assert _rows(warehouse, "select * from failures") == []
+    assert RawArchive(tmp_path / "raw").get(flaky).content == server.page_bytes(flaky)
+    assert flaky in {row[0] for row in _rows(warehouse, "select article_id from articles")}
 
 
 def test_a_rerun_with_nothing_new_makes_listing_requests_only(

@@ -1,4 +1,5 @@
 """Getting pages in: live Sina listing and fetching, folder imports, and the raw archive.
 
-The live path in one call: `ingest_day(day, IngestSettings.from_env(), RawArchive(root))`.
+A day of live ingestion is `list_articles` then `collect_pages` in pipelines.sources; the
+pages that could not be had are kept, and retried, in the warehouse's failures table.
 """

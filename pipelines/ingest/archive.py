@@ -3,8 +3,6 @@
 Layout under the root:
     pages/<shard>/<article_id>.<ext>        the bytes exactly as they arrived
     pages/<shard>/<article_id>.json         sidecar: where, when, what, sha256
-    failures/<article_id>.json              a page the last run could not fetch
-    rejected/<article_id>.json              a page whose redirect left the allowlist
 The sidecar is written after the bytes and is what makes a page visible, and both are
 written to a temporary file then renamed, so a run killed mid-write leaves either the old
 state or the new one, never half a page.
@@ -17,12 +15,9 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.ingest.fetch import FetchFailure
-from pipelines.ingest.roll import Rejected
 from pipelines.records import RawPage
 
 _EXTENSIONS = {"sina_html": ".html", "markdown": ".md", "corpus_json": ".jsonl", "text": ".txt"}
@@ -33,8 +28,6 @@ class RawArchive:
     def __init__(self, root: Path | str):
         self.root = Path(root)
         self._pages = self.root / "pages"
-        self._failures = self.root / "failures"
-        self._rejected = self.root / "rejected"
 
     # pages
 
@@ -116,29 +109,6 @@ class RawArchive:
     def __len__(self) -> int:
         return sum(1 for _ in self._sidecar_paths())
 
-    # failures
-
-    def record_failure(self, failure: FetchFailure) -> None:
-        _write_record(self._failures, failure.article_id, asdict(failure))
-
-    def failures(self) -> list[FetchFailure]:
-        return [FetchFailure(**record) for record in _read_records(self._failures)]
-
-    def clear_failure(self, article_id: str) -> None:
-        _remove_record(self._failures, article_id)
-
-    # rejections: pages that redirected off the allowlist are not asked for again
-
-    def record_rejection(self, rejected: Rejected) -> None:
-        if rejected.article_id:
-            _write_record(self._rejected, rejected.article_id, asdict(rejected))
-
-    def rejections(self) -> list[Rejected]:
-        return [Rejected(**record) for record in _read_records(self._rejected)]
-
-    def clear_rejection(self, article_id: str) -> None:
-        _remove_record(self._rejected, article_id)
-
     # paths
 
     def _shard(self, article_id: str) -> Path:
@@ -180,29 +150,6 @@ def _safe_name(article_id: str) -> str:
     if not article_id or not article_id.isascii() or not article_id.isalnum():
         raise ValueError(f"article id {article_id!r} is not a plain alphanumeric name")
     return article_id
-
-
-def _write_record(folder: Path, article_id: str, record: dict) -> None:
-    record = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in record.items()}
-    _write_atomically(folder / (_safe_name(article_id) + ".json"), _json_bytes(record))
-
-
-def _remove_record(folder: Path, article_id: str) -> None:
-    (folder / (_safe_name(article_id) + ".json")).unlink(missing_ok=True)
-
-
-def _read_records(folder: Path) -> Iterator[dict]:
-    """Each record in `folder`, in name order, with its timestamps as datetimes again."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.glob("*.json")):
-        record = _read_json(path)
-        if record is None:
-            continue
-        for key in ("failed_at", "listed_at"):
-            if record.get(key):
-                record[key] = datetime.fromisoformat(record[key])
-        yield record
 
 
 def _json_bytes(record: dict) -> bytes:

@@ -1,15 +1,13 @@
-"""The raw archive keeps exact bytes once, survives a kill mid-write, and remembers failures."""
+"""The raw archive keeps exact bytes once and survives a kill mid-write."""
 
 from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from pipelines.ingest.archive import RawArchive
-from pipelines.ingest.fetch import FetchFailure
 from pipelines.ingest.roll import BEIJING
 from pipelines.records import RawPage
 
@@ -98,20 +96,3 @@ def test_a_corrupted_page_file_is_reported_not_returned(archive: RawArchive):
 def test_ids_that_could_leave_the_folder_are_refused(archive: RawArchive, bad_id):
     with pytest.raises(ValueError):
         archive.put(page(bad_id))
-
-
-def test_failures_are_kept_and_cleared(archive: RawArchive, tmp_path: Path):
-    failure = FetchFailure(
-        article_id="ineiwxyz1234567",
-        url="https://finance.sina.com.cn/a/doc-ineiwxyz1234567.shtml",
-        last_error="HTTP 503",
-        attempts=4,
-        failed_at=datetime(2025, 2, 5, 1, 0, tzinfo=UTC),
-        listed_at=datetime(2025, 2, 5, 9, 0, tzinfo=BEIJING),
-        status=503,
-    )
-    archive.record_failure(failure)
-    archive.record_failure(failure)
-    assert RawArchive(archive.root).failures() == [failure]
-    archive.clear_failure(failure.article_id)
-    assert archive.failures() == []

@@ -1,18 +1,30 @@
-"""A day of live ingestion against the loopback site, over real HTTP on 127.0.0.1."""
+"""A day of live ingestion against the loopback site, over real HTTP on 127.0.0.1.
+
+Each test drives the product path for one day as a run does: `list_articles`, then
+`collect_pages` (pipelines.sources). What a run keeps for the next one (failures to retry)
+is in the warehouse, so retries across runs are tested in tests/test_live_pipeline.py.
+"""
 
 from __future__ import annotations
 
 import itertools
 import socket
 import time
-from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
-from pipelines.ingest.live import SourceUnreachable, ingest_day
+from pipelines.ingest.archive import RawArchive
+from pipelines.ingest.fetch import SourceUnreachable
 from pipelines.ingest.roll import list_day
 from pipelines.ingest.settings import IngestSettings
+from pipelines.sources import (
+    ListingOutcome,
+    PagesOutcome,
+    SourceConfig,
+    collect_pages,
+    list_articles,
+)
 from tests.support.replay_server import (
     BEIJING,
     FIXTURE_DAY,
@@ -26,12 +38,26 @@ GOOD, FLAKY, LIMITED, SLOW, CUT, MOVED = (a.article_id for a in fixture_articles
 CORPUS_FILE = "corpus/sina_us_stock_2025-02-04_06.jsonl"
 
 
+def run_day(
+    settings: IngestSettings, archive: RawArchive, day: date = FIXTURE_DAY
+) -> tuple[ListingOutcome, PagesOutcome]:
+    """What a run does for one day: list what the archive lacks, then fetch and archive it."""
+    config = SourceConfig(kind="live", settings=settings)
+    listing = list_articles(config, day, frozenset(archive.ids()))
+    return listing, collect_pages(config, listing.rows, archive)
+
+
+def by_id(rows: list[dict]) -> dict[str, dict]:
+    return {row["article_id"]: row for row in rows}
+
+
 def test_every_article_is_archived_once_with_its_exact_bytes(server, archive):
-    report = ingest_day(FIXTURE_DAY, server.settings(), archive)
+    listing, pages = run_day(server.settings(), archive)
 
     expected = {a.article_id for a in server.articles()}
     assert archive.ids() == expected
-    assert (report.listed, report.new, report.fetched, report.failed) == (6, 6, 6, 0)
+    assert set(by_id(listing.rows)) == set(by_id(pages.archived)) == expected
+    assert (pages.already_archived, pages.failures, listing.problems) == (0, [], [])
     for article_id in expected:
         assert len(server.page_requests(article_id)) == 1
         stored = archive.get(article_id)
@@ -39,12 +65,12 @@ def test_every_article_is_archived_once_with_its_exact_bytes(server, archive):
         assert (stored.status, stored.charset, stored.origin) == (200, "utf-8", "live")
         assert stored.listed_at.date() == FIXTURE_DAY
         assert stored.url == server.url_of(article_id)
-    assert report.page_requests == len(server.page_requests()) == 6
-    assert report.list_requests == len(server.roll_requests())
+    assert pages.requests == len(server.page_requests()) == 6
+    assert listing.requests == len(server.roll_requests())
 
 
 def test_requests_look_like_a_browser_coming_from_sina(server, archive):
-    ingest_day(FIXTURE_DAY, server.settings(), archive)
+    run_day(server.settings(), archive)
     for request in server.requests:
         assert request.user_agent.startswith("Mozilla/5.0")
         assert request.referer == "https://finance.sina.com.cn/"
@@ -66,24 +92,24 @@ def test_duplicate_listings_across_pages_channels_and_url_forms_are_fetched_once
     ]
     with ReplayServer(articles) as server:
         # Two items a page: each article's four URL forms are spread over several pages.
-        report = ingest_day(FIXTURE_DAY, server.settings(page_size=2), archive)
-        assert report.listed == 5
+        listing, pages = run_day(server.settings(page_size=2), archive)
+        assert len(listing.rows) == 5
         assert archive.ids() == {a.article_id for a in articles}
-        assert len(server.page_requests()) == 5
+        assert len(server.page_requests()) == pages.requests == 5
         # The PC page is the one fetched, and archived under its canonical URL.
         assert all("/doc-" in r.path for r in server.page_requests())
         assert all("?" not in archive.get(a.article_id).url for a in articles)
         # 20 entries a channel at 2 a page, as `total` says: no request past the end.
-        assert report.list_requests == 2 * 10
+        assert listing.requests == 2 * 10
 
 
 def test_transient_faults_are_retried_until_the_page_arrives(server, archive):
     server.set_fault(FLAKY, Fault(errors=(500, 502)))
     server.set_fault(SLOW, Fault(slow_times=1, slow_seconds=1.5))
     server.set_fault(CUT, Fault(truncate_times=2))
-    report = ingest_day(FIXTURE_DAY, server.settings(timeout=0.5, max_attempts=3), archive)
+    _, pages = run_day(server.settings(timeout=0.5, max_attempts=3), archive)
 
-    assert report.failed == 0
+    assert pages.failures == []
     assert len(server.page_requests(FLAKY)) == 3
     assert len(server.page_requests(SLOW)) == 2
     assert len(server.page_requests(CUT)) == 3
@@ -98,25 +124,28 @@ def test_permanent_faults_are_recorded_with_their_reason_after_the_attempt_cap(s
     server.set_fault(GOOD, Fault(oversized_bytes=300_000))
     server.set_fault(LIMITED, Fault(oversized_bytes=300_000, no_length=True))
     settings = server.settings(max_attempts=3, max_page_bytes=200_000)
-    report = ingest_day(FIXTURE_DAY, settings, archive)
+    _, pages = run_day(settings, archive)
 
-    reasons = {f.article_id: f for f in report.failures}
-    assert set(reasons) == {FLAKY, SLOW, CUT, GOOD, LIMITED}
-    assert "HTTP 503" in reasons[FLAKY].last_error and reasons[FLAKY].attempts == 3
+    failed = by_id(pages.failures)
+    assert set(failed) == {FLAKY, SLOW, CUT, GOOD, LIMITED}
+    assert "HTTP 503" in failed[FLAKY]["reason"] and failed[FLAKY]["attempts"] == 3
     assert len(server.page_requests(FLAKY)) == 3  # gave up at the cap
-    assert "HTTP 404" in reasons[SLOW].last_error and len(server.page_requests(SLOW)) == 1
-    assert "truncated" in reasons[CUT].last_error and reasons[CUT].attempts == 3
-    assert "too large" in reasons[GOOD].last_error and len(server.page_requests(GOOD)) == 1
+    assert "HTTP 404" in failed[SLOW]["reason"] and len(server.page_requests(SLOW)) == 1
+    assert "truncated" in failed[CUT]["reason"] and failed[CUT]["attempts"] == 3
+    assert "too large" in failed[GOOD]["reason"] and len(server.page_requests(GOOD)) == 1
     # Without a declared length the cap is enforced while reading.
-    assert "over the 200000-byte cap" in reasons[LIMITED].last_error
-    assert not archive.ids() & set(reasons)
-    assert {f.article_id for f in archive.failures()} == set(reasons)
-    assert report.fetched == 1
+    assert "over the 200000-byte cap" in failed[LIMITED]["reason"]
+    # An answer that would be the same next time is "gone"; the others may pass later.
+    stages = {article_id: row["stage"] for article_id, row in failed.items()}
+    assert stages == {FLAKY: "fetch", CUT: "fetch", SLOW: "gone", GOOD: "gone", LIMITED: "gone"}
+    assert all(row["url"] == server.url_of(article_id) for article_id, row in failed.items())
+    assert not archive.ids() & set(failed)
+    assert [row["article_id"] for row in pages.archived] == [MOVED]
 
 
 def test_retry_after_is_honoured(server, archive):
     server.set_fault(LIMITED, Fault(errors=(429,), retry_after="1"))
-    ingest_day(FIXTURE_DAY, server.settings(), archive)
+    run_day(server.settings(), archive)
     first, second = server.page_requests(LIMITED)
     assert second.at - first.at >= 0.95
     assert archive.has(LIMITED)
@@ -125,7 +154,7 @@ def test_retry_after_is_honoured(server, archive):
 def test_a_long_retry_after_is_capped(server, archive):
     server.set_fault(LIMITED, Fault(errors=(429,), retry_after="3600"))
     started = time.monotonic()
-    ingest_day(FIXTURE_DAY, server.settings(retry_after_cap=0.5), archive)
+    run_day(server.settings(retry_after_cap=0.5), archive)
     assert time.monotonic() - started < 5
     first, second = server.page_requests(LIMITED)
     assert second.at - first.at >= 0.45
@@ -134,7 +163,7 @@ def test_a_long_retry_after_is_capped(server, archive):
 
 def test_a_403_slows_down_the_whole_host(server, archive):
     server.set_fault(LIMITED, Fault(errors=(403,), retry_after="1"))
-    ingest_day(FIXTURE_DAY, server.settings(concurrency=1), archive)
+    run_day(server.settings(concurrency=1), archive)
     banned_at = server.page_requests(LIMITED)[0].at
     later = [r for r in server.page_requests() if r.at > banned_at]
     assert later, "other pages should still be fetched after the pause"
@@ -151,10 +180,13 @@ def test_nothing_is_fetched_off_the_allowlist(server, archive):
     server.add_listing_entry(
         "ftp://127.0.0.1/doc-ioffs0000002.shtml", title="ftp", published_at=when
     )
-    report = ingest_day(FIXTURE_DAY, server.settings(), archive)
+    listing, pages = run_day(server.settings(), archive)
 
     assert server.other_host_requests() == []
-    rejected = {r.article_id: r.reason for r in report.rejections}
+    # Off-allowlist entries are rejected while listing, an off-site redirect while fetching.
+    problems = [*listing.problems, *pages.failures]
+    assert {row["stage"] for row in problems} == {"rejected"}
+    rejected = {row["article_id"]: row["reason"] for row in problems}
     assert "redirected off the allowlist" in rejected[MOVED]
     assert "127.0.0.2 is not on the allowlist" in rejected["ioffs0000001"]
     assert "scheme 'ftp'" in rejected["ioffs0000002"]
@@ -171,7 +203,7 @@ def test_a_gbk_page_is_archived_byte_for_byte(archive):
         charset="gbk",
     )
     with ReplayServer([gbk_article]) as server:
-        ingest_day(FIXTURE_DAY, server.settings(), archive)
+        run_day(server.settings(), archive)
         stored = archive.get("igbkp0000001")
         assert stored.content == server.page_bytes("igbkp0000001")
     assert stored.charset == "gbk"
@@ -181,65 +213,37 @@ def test_a_gbk_page_is_archived_byte_for_byte(archive):
 
 
 def test_a_rerun_with_nothing_new_only_lists(server, archive):
-    server.set_fault(MOVED, Fault(redirect_off_site=True))
-    ingest_day(FIXTURE_DAY, server.settings(), archive)
+    run_day(server.settings(), archive)
     server.clear_log()
 
-    report = ingest_day(FIXTURE_DAY, server.settings(), archive)
+    listing, pages = run_day(server.settings(), archive)
     assert server.page_requests() == []
-    assert len(server.roll_requests()) == report.list_requests > 0
-    assert (report.new, report.fetched, report.page_requests) == (0, 0, 0)
+    assert len(server.roll_requests()) == listing.requests > 0
+    assert (pages.archived, pages.failures, pages.requests) == ([], [], 0)
+    assert pages.already_archived == len(listing.rows) > 0
 
 
 def test_stop_at_known_reads_only_the_first_page_of_a_known_day(server, archive):
     settings = server.settings(page_size=2)
-    ingest_day(FIXTURE_DAY, settings, archive)
+    first, _ = run_day(settings, archive)
+    assert first.requests > 2  # nothing known yet: every page of the day is read
     server.clear_log()
-    report = ingest_day(FIXTURE_DAY, settings, archive, stop_at_known=True)
+    listing, _ = run_day(settings, archive)
     # One page on the channel with articles, one empty page on the other.
-    assert report.list_requests == 2
+    assert listing.requests == len(server.roll_requests()) == 2
     assert server.page_requests() == []
-
-
-def test_a_failed_page_is_retried_and_cleared_by_the_next_run(server, archive):
-    server.set_fault(FLAKY, Fault(always=503))
-    first = ingest_day(FIXTURE_DAY, server.settings(max_attempts=2), archive)
-    assert [f.article_id for f in first.failures] == [FLAKY]
-    assert [f.article_id for f in archive.failures()] == [FLAKY]
-
-    server.set_fault(FLAKY, Fault())
-    server.clear_log()
-    second = ingest_day(FIXTURE_DAY, server.settings(), archive)
-    assert (second.new, second.fetched, second.recovered, second.failed) == (1, 1, 1, 0)
-    assert [r.article_id for r in server.page_requests()] == [FLAKY]
-    assert archive.failures() == []
-    assert archive.get(FLAKY).content == server.page_bytes(FLAKY)
-
-
-def test_a_failure_no_longer_listed_is_still_retried_on_its_day(server, archive):
-    server.set_fault(FLAKY, Fault(always=503))
-    ingest_day(FIXTURE_DAY, server.settings(max_attempts=1), archive)
-    server.set_fault(FLAKY, Fault())
-    # The roll API no longer lists it (it fell off the channel), but the page is still up.
-    server.add_article(replace(server_article(server, FLAKY), channels=((1, 1),)))
-    report = ingest_day(FIXTURE_DAY, server.settings(), archive)
-    assert report.retried == 1 and report.recovered == 1
-    assert archive.has(FLAKY) and archive.failures() == []
-
-
-def server_article(server: ReplayServer, article_id: str) -> ReplayArticle:
-    return next(a for a in server.articles() if a.article_id == article_id)
 
 
 def test_an_unknown_channel_is_reported_and_the_others_still_ingest(server, archive):
     settings = server.settings(channels=((999, 1), (153, 2518)))
-    report = ingest_day(FIXTURE_DAY, settings, archive)
-    assert [e.channel for e in report.channel_errors] == ["999:1"]
-    assert "code 11" in report.channel_errors[0].reason
+    listing, _ = run_day(settings, archive)
+    [problem] = listing.problems
+    assert (problem["stage"], problem["article_id"]) == ("rejected", "channel:999:1")
+    assert "code 11" in problem["reason"]
     assert len(archive.ids()) == 6
 
 
-@pytest.mark.parametrize("entry_point", ["ingest_day", "list_day"])
+@pytest.mark.parametrize("entry_point", ["run_day", "list_day"])
 def test_an_unreachable_source_fails_fast_with_the_offline_options(archive, entry_point):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -250,8 +254,8 @@ def test_an_unreachable_source_fails_fast_with_the_offline_options(archive, entr
     )
     started = time.monotonic()
     with pytest.raises(SourceUnreachable) as raised:
-        if entry_point == "ingest_day":
-            ingest_day(FIXTURE_DAY, settings, archive)
+        if entry_point == "run_day":
+            run_day(settings, archive)
         else:
             list_day(FIXTURE_DAY, settings)
     assert time.monotonic() - started < 5
@@ -272,7 +276,7 @@ def test_pace_and_connection_limits_hold(archive):
         for n in range(8)
     ]
     with ReplayServer(articles) as server:
-        ingest_day(FIXTURE_DAY, server.settings(rate_limit=10, concurrency=2), archive)
+        run_day(server.settings(rate_limit=10, concurrency=2), archive)
         times = sorted(r.at for r in server.requests)
         assert server.most_in_flight <= 2
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
@@ -288,9 +292,9 @@ def test_the_real_corpus_days_are_ingested_completely(shared_dir, archive):
         days = sorted({a.published_at.date() for a in articles})
         listed = 0
         for day in days:
-            report = ingest_day(day, server.settings(concurrency=8, rate_limit=1000), archive)
-            assert report.failed == 0 and report.rejected == 0
-            listed += report.listed
+            listing, pages = run_day(server.settings(concurrency=8, rate_limit=1000), archive, day)
+            assert listing.problems == [] and pages.failures == []
+            listed += len(listing.rows)
         assert listed == len(articles) == len(archive.ids())
         assert len(server.page_requests()) == len(articles)
         sample = articles[len(articles) // 2]
