@@ -201,7 +201,7 @@ class WorstCase:
 
 
 def measure_worst_case(
-    sizes: Sequence[int], bodies: Sequence[Body], repeats: int = 3
+    sizes: Sequence[int], bodies: Sequence[Body], repeats: int = 5
 ) -> list[WorstCase]:
     """extract() over articles of each size, best of `repeats` (the cost, not noise): dense
     ones, every sentence a capex sentence, and real article text of the same size."""

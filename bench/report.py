@@ -340,7 +340,8 @@ def _worst(worst: list[WorstCase], parsing: ParsingFigures | None) -> list[str]:
         "",
         "`extract()` over articles made of nothing but capex sentences (four figures, a "
         "company and a period in each), and over real article text of the same size (the "
-        "bodies' paragraphs one after another), best of three." + typical,
+        "bodies' paragraphs one after another), best of five (a shared machine stalls now "
+        "and then)." + typical,
         "",
         "| Article | Seconds | Facts | ms per KB |",
         "| ---: | ---: | ---: | ---: |",
