@@ -42,6 +42,7 @@ _BARE_MAGNITUDE_AFTER = set("逾超过近约达到为")
 # Longest first, so 万亿 wins over 万 and 亿.
 _MAGNITUDES: tuple[tuple[str, float], ...] = (
     ("万亿", 1e12),
+    ("兆", 1e12),  # Taiwan's trillion: 1兆美元
     ("千亿", 1e11),
     ("百亿", 1e10),
     ("十亿", 1e9),
@@ -156,7 +157,7 @@ _RANGE_JOINT = re.compile(r" {0,2}(?:至|到|--|-|(?P<between>和|与)) {0,2}")
 # after a currency sign: years, counts and percentages never reach the Python code. An
 # Arabic number is read here with its tail at once (the usual case); the other starts are
 # read by _piece_at.
-_AFTER_NUMBER = "多万千百十亿tbmnBMTUd美人港日欧英韩令新台卢澳加瑞元至到和与-"
+_AFTER_NUMBER = "多万兆千百十亿tbmnBMTUd美人港日欧英韩令新台卢澳加瑞元至到和与-"
 _CANDIDATE = re.compile(
     r"(?=[\d一二两三四五六七八九十千百万])"  # skips most positions at once
     rf"(?:(?<![\d.])(?:(?=\d[\d.,， ]{{0,24}}[{_AFTER_NUMBER}])"

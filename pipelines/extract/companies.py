@@ -111,7 +111,9 @@ _GROUP = re.compile(
 _BIG_FOUR = ("AMZN", "GOOGL", "META", "MSFT")
 _BIG_FOUR_NAMES = re.compile(
     r"(?=[美科四])(?:(?:美国|美股)?科技四巨头|四大(?:美国|美股)?(?:科技巨头|科技公司|云厂商|云计算巨头|云计算厂商"
-    r"|云服务商|云巨头|超大规模云服务商|超大规模云厂商|超大规模企业|超大规模公司|超大规模运营商))"
+    r"|云服务商|云巨头|超大规模云服务商|超大规模云厂商|超大规模企业|超大规模公司|超大规模运营商"
+    # Taiwan's press: 四大雲端業者, 四大雲端服務供應商, 四大CSP.
+    r"|云端业者|云端服务供应商|云端服务商|云端巨头|云端大厂|CSP))"
 )
 # The look-aheads on first characters let the scanner skip most positions at once.
 _PLURAL = re.compile(

@@ -103,6 +103,16 @@ def test_up_to_now_is_not_a_period(published: str, text: str) -> None:
             [(BIG_FOUR, "actual", "2024", 230.0, 230.0)],
         ),
         (
+            "2025-11-10",
+            "四大雲端業者明年資本支出合計將達1兆美元。",
+            [(BIG_FOUR, "guidance", "2026", 1000.0, 1000.0)],
+        ),
+        (
+            "2025-11-10",
+            "四大CSP今年資本支出合計約4000億美元。",
+            [(BIG_FOUR, "guidance", "2025", 400.0, 400.0)],
+        ),
+        (
             "2025-02-08",
             "Microsoft, Alphabet, Amazon and Meta表示，今年资本支出合计将超过3000亿美元。",
             [(BIG_FOUR, "guidance", "2025", 300.0, None)],
