@@ -49,7 +49,8 @@ BROKERS = (
 )
 SOURCE = (
     r"市场|分析师|华尔街|FactSet|StreetAccount|彭博|Bloomberg|LSEG|Visible Alpha|路孚特"
-    r"|Refinitiv|外界|机构|投行|一致|普遍|Zacks|标普|S&P|Capital IQ|雅虎财经|调查" + BROKERS
+    r"|Refinitiv|外界|机构|投行|一致|普遍|Zacks|标普|S&P|Capital IQ|雅虎财经|调查"
+    r"|法人" + BROKERS  # Taiwan's press: 法人預估 is the institutions' estimate
 )
 EXPECT = r"预期|预计|预估|估计|预测|估算|期望|预料|认为|平均|共识|consensus|estimate"
 COMPARE_WORDS = r"高于|低于|超过|超出|超|不及|逊于|好于|优于|大于|小于|胜过|跑赢|符合|对比|相比"

@@ -95,6 +95,11 @@ def _row(fact: CapexFact) -> tuple:
             "根据Visible Alpha的数据，分析师预计微软下一财年资本支出为1000亿美元。",
             [("MSFT", "consensus", "2026", 100.0, 100.0)],
         ),
+        (  # Taiwan's press: 法人 are the institutions that forecast
+            "2025-01-10",
+            "法人預估台積電今年資本支出將達420億美元。",
+            [("TSM", "consensus", "2025", 42.0, 42.0)],
+        ),
         (
             "2026-02-05",
             "2026年，Alphabet计划将资本支出提高至1750亿至1850亿美元。",
