@@ -139,6 +139,10 @@ FAILURE_SCHEMA = {
 }
 
 
+# What makes two records of a failure the same failure: everything but when it was seen.
+_SAME_FAILURE = [column for column in FAILURE_SCHEMA if column != "failed_at"]
+
+
 def record_failures(
     con: duckdb.DuckDBPyConnection,
     rows: list[dict],
@@ -151,17 +155,34 @@ def record_failures(
 
     Earlier failures of the same ids are replaced, those of the ids in `clear` (which went
     through this time) are forgotten, and with `replace_all` every earlier failure of these
-    stages is, because the caller has just seen the complete picture.
+    stages is, because the caller has just seen the complete picture. A failure met again
+    unchanged stays as stored, with the time it was first seen: a run that meets the same
+    problems again (a rejected listing, a broken file) writes nothing.
     """
     frame = pl.DataFrame(rows, schema=FAILURE_SCHEMA).unique(
         ["stage", "article_id"], keep="last", maintain_order=True
     )
     stages = tuple(sorted(set(stages) | set(frame["stage"].to_list())))
     placeholders = ", ".join("?" for _ in stages)
+    stored = con.execute(
+        f"select {', '.join(_SAME_FAILURE)} from failures where stage in ({placeholders})",
+        list(stages),
+    ).fetchall()
+    unchanged = set(stored)
+    fresh = frame.filter(
+        pl.Series(
+            [row not in unchanged for row in frame.select(_SAME_FAILURE).rows()], dtype=pl.Boolean
+        )
+    )
+    met = set(frame.select("stage", "article_id").rows())
     with transaction(con):
         if replace_all:
-            con.execute(f"delete from failures where stage in ({placeholders})", list(stages))
-        keys = sorted(set(clear) | set(frame["article_id"].to_list()))
+            for stage in stages:
+                dropped = [row[1] for row in stored if row[0] == stage and row[:2] not in met]
+                delete_keys(
+                    con, "failures", "article_id", dropped, where="stage = ?", where_params=[stage]
+                )
+        keys = sorted(set(clear) | set(fresh["article_id"].to_list()))
         delete_keys(
             con,
             "failures",
@@ -170,7 +191,7 @@ def record_failures(
             where=f"stage in ({placeholders})",
             where_params=list(stages),
         )
-        insert_frame(con, "failures", frame)
+        insert_frame(con, "failures", fresh)
 
 
 # --- parsing ----------------------------------------------------------------------------

@@ -98,6 +98,42 @@ def test_failures_are_replaced_and_cleared_by_key_within_their_stages(warehouse)
     assert left.fetchall() == [("fetch", "ib", "503"), ("parse", "ia", "no body")]
 
 
+def test_a_failure_met_again_unchanged_keeps_when_it_was_first_seen(warehouse) -> None:
+    def rejection(article_id: str, reason: str, day: int) -> dict:
+        return {
+            "stage": "rejected",
+            "article_id": article_id,
+            "url": f"https://example.com/{article_id}",
+            "reason": reason,
+            "attempts": 0,
+            "failed_at": datetime(2025, 3, day, tzinfo=UTC),
+        }
+
+    stages = ("list", "rejected")
+    record_failures(warehouse, [rejection("ia", "off the allowlist", 3)], stages=stages)
+    # The same problem a day later, a new one, and one with another reason.
+    record_failures(
+        warehouse,
+        [rejection("ia", "off the allowlist", 4), rejection("ib", "no URL", 4)],
+        stages=stages,
+    )
+    record_failures(
+        warehouse,
+        [rejection("ia", "off the allowlist", 5), rejection("ib", "malformed URL", 5)],
+        stages=stages,
+    )
+    rows = warehouse.execute(
+        "select article_id, reason, day(failed_at) from failures order by 1"
+    ).fetchall()
+    assert rows == [("ia", "off the allowlist", 3), ("ib", "malformed URL", 5)]
+    # A folder re-read whole: what it no longer meets is dropped, the rest kept as stored.
+    record_failures(
+        warehouse, [rejection("ib", "malformed URL", 6)], stages=stages, replace_all=True
+    )
+    rows = warehouse.execute("select article_id, day(failed_at) from failures").fetchall()
+    assert rows == [("ib", 5)]
+
+
 def test_fetched_rows_carry_timestamps_in_utc_whatever_the_session_zone(warehouse) -> None:
     warehouse.execute("set TimeZone = 'Asia/Shanghai'")
     noon = datetime(2025, 3, 3, 12, tzinfo=BEIJING)
