@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import dagster as dg
@@ -31,10 +32,12 @@ SUMMARY_TABLES = (
 )
 
 
-# A run is most of a process's life. At exit the interpreter's last garbage collections would
-# walk every object Dagster and the run left behind (half a second or more) only to free
-# memory the system takes back anyway; frozen objects are skipped.
-atexit.register(gc.freeze)
+@cache
+def _skip_collections_at_exit() -> None:
+    """A run is most of a process's life. At exit the interpreter's last garbage collections
+    would walk every object Dagster and the run left behind (half a second or more) only to
+    free memory the system takes back anyway; frozen objects are skipped."""
+    atexit.register(gc.freeze)
 
 
 class RunFailed(RuntimeError):
@@ -60,6 +63,8 @@ def run_pipeline(
     `until`, for every day from `partition` to `until` in one run."""
     from pipelines.definitions import all_assets
     from pipelines.defs.resources import ArticleSourceResource, WarehouseResource
+
+    _skip_collections_at_exit()
 
     resources = {
         "source": ArticleSourceResource(kind=source, archive_path=str(archive) if archive else ""),
