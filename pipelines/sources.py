@@ -9,7 +9,7 @@ before anything parses it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -68,6 +68,8 @@ class PagesOutcome:
     # keeping them here would hold a whole backfill in memory.
     archived: list[dict] = field(default_factory=list)
     already_archived: int = 0
+    # Ids archived by an earlier run that died before the warehouse recorded them.
+    unrecorded: list[str] = field(default_factory=list)
     failures: list[dict] = field(default_factory=list)  # failures rows (fetch, gone, rejected)
     recovered: list[str] = field(default_factory=list)  # ids whose earlier failure is cured
     requests: int = 0
@@ -87,15 +89,29 @@ def list_articles(config: SourceConfig, day: date, known_ids: frozenset[str]) ->
 
 
 def collect_pages(
-    config: SourceConfig, listed: Iterable[dict], archive: RawArchive
+    config: SourceConfig,
+    listed: Iterable[dict],
+    archive: RawArchive,
+    recorded: Set[str] = frozenset(),
 ) -> PagesOutcome:
-    """Archive the bytes of every listed article not archived yet."""
+    """Archive the bytes of every listed article not archived yet.
+
+    `recorded` are the ids the warehouse already holds pages for. A live page never changes
+    once archived, so those are not even looked for: what a run costs depends on what it
+    lists, not on how large the archive has grown. Folder pages are read again, since a
+    file may have changed."""
     wanted = {row["article_id"]: row for row in listed}
     outcome = PagesOutcome()
     if config.kind == "live":
-        archived = archive.ids()  # one listing of the archive, not a lookup per article
-        missing = [row for article_id, row in wanted.items() if article_id not in archived]
-        outcome.already_archived = len(wanted) - len(missing)
+        missing = []
+        for article_id, row in wanted.items():
+            if article_id in recorded:
+                outcome.already_archived += 1
+            elif archive.has(article_id):
+                outcome.already_archived += 1
+                outcome.unrecorded.append(article_id)
+            else:
+                missing.append(row)
         batches = [
             [_listing_from_row(row) for row in missing[start : start + FETCH_BATCH]]
             for start in range(0, len(missing), FETCH_BATCH)
@@ -111,6 +127,8 @@ def collect_pages(
             outcome.archived.append(raw_page_row(item))
         else:
             outcome.already_archived += 1
+            if item.article_id not in recorded:
+                outcome.unrecorded.append(item.article_id)
         outcome.recovered.append(item.article_id)
     return outcome
 

@@ -223,6 +223,18 @@ def test_a_rerun_with_nothing_new_only_lists(server, archive):
     assert pages.already_archived == len(listing.rows) > 0
 
 
+def test_recorded_pages_are_not_looked_for_and_unrecorded_ones_not_refetched(server, archive):
+    listing, first = run_day(server.settings(), archive)
+    ids = sorted(by_id(first.archived))
+    server.clear_log()
+    config = SourceConfig(kind="live", settings=server.settings())
+    # As after a run killed before it recorded its last page: the rest are recorded.
+    pages = collect_pages(config, listing.rows, archive, recorded=set(ids[1:]))
+    assert server.page_requests() == []
+    assert pages.unrecorded == [ids[0]]
+    assert pages.already_archived == len(ids)
+
+
 def test_stop_at_known_reads_only_the_first_page_of_a_known_day(server, archive):
     settings = server.settings(page_size=2)
     first, _ = run_day(settings, archive)

@@ -135,13 +135,12 @@ def raw_pages(
             """,
             [first, last],
         )
-        referenced = {row[0] for row in con.execute("select article_id from raw_pages").fetchall()}
-    outcome = collect_pages(config, wanted, archive)
-    # Pages archived by a run that died before recording them are picked up here.
-    archived_ids = {row["article_id"] for row in outcome.archived}
-    orphans = sorted(archive.ids() - referenced - archived_ids)
+        recorded = {row[0] for row in con.execute("select article_id from raw_pages").fetchall()}
+    outcome = collect_pages(config, wanted, archive, recorded)
+    # Pages archived by a run that died before recording them are recorded now.
+    unrecorded = [raw_page_row(archive.get(article_id)) for article_id in outcome.unrecorded]
     with warehouse.connect() as con:
-        load_raw_pages(con, [*outcome.archived, *(raw_page_row(archive.get(i)) for i in orphans)])
+        load_raw_pages(con, [*outcome.archived, *unrecorded])
         record_failures(
             con, outcome.failures, stages=("fetch", "gone", "rejected"), clear=outcome.recovered
         )
@@ -149,13 +148,13 @@ def raw_pages(
         backlog = downstream_backlog(con)
     tried = len(outcome.archived) + len(outcome.failures)
     share = len(outcome.failures) / tried if tried else 0.0
-    if outcome.archived or orphans or any(backlog.values()):
+    if outcome.archived or unrecorded or any(backlog.values()):
         yield dg.MaterializeResult(
             metadata={
                 **metadata,
                 **backlog,
                 "archived": len(outcome.archived),
-                "recovered_from_archive": len(orphans),
+                "recovered_from_archive": len(unrecorded),
                 "already_archived": outcome.already_archived,
                 "failed": len(outcome.failures),
                 "page_requests": outcome.requests,
