@@ -87,7 +87,6 @@ class _Article:
     # Resolved periods by phrase (without its offsets), calendar and reference: dense text
     # names the same few periods over and over.
     periods: dict[tuple[Any, ...], str | None] = field(default_factory=dict)
-    past: dict[tuple[str, int], bool] = field(default_factory=dict)  # by period and calendar
 
 
 @dataclass
@@ -402,11 +401,6 @@ _BRACKET = re.compile(r"[（()）]")
 
 def _parenthesised(norm: str, sentence: Span) -> list[tuple[int, int]]:
     """Spans inside brackets: an aside such as "（含融资租赁）" does not govern amounts."""
-    if (
-        norm.find("（", sentence.start, sentence.end) < 0
-        and norm.find("(", sentence.start, sentence.end) < 0
-    ):
-        return []  # the usual sentence: no bracket to look for
     spans, opened = [], None
     for bracket in _BRACKET.finditer(norm, sentence.start, sentence.end):
         i = bracket.start()
@@ -597,7 +591,9 @@ def _year_in_progress(
     quarter names that quarter's year, but nobody forecasts a year that has ended: a forward
     word after 全年 makes it the year in progress. Not for an earlier outlook ("此前预计全年
     为…")."""
-    if named_by is None or named_by.kind != "full_year" or not _is_past(article, period, fye):
+    if named_by is None or named_by.kind != "full_year":
+        return None
+    if not is_past(period, fye, article.published.date()):
         return None
     if not cues.FORWARD.search(norm, named_by.end, amount.start):
         return None
@@ -664,13 +660,6 @@ def _resolve(
             reference=reference,
         )
     return article.periods[key]
-
-
-def _is_past(article: _Article, period: str, fye: int) -> bool:
-    key = (period, fye)
-    if key not in article.past:
-        article.past[key] = is_past(period, fye, article.published.date())
-    return article.past[key]
 
 
 # --- basis -------------------------------------------------------------------------------------
@@ -753,7 +742,7 @@ def _own_basis(
 ) -> Basis:
     """The company's own figure: actual once its period has ended, unless the company's
     forecast or earlier outlook is what introduces it."""
-    if not _is_past(article, period, fye):
+    if not is_past(period, fye, article.published.date()):
         return "guidance"
     if _forecast_for_ended_period(norm, clause_spans, named_by, amount):
         return "guidance"
