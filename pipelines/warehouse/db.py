@@ -134,22 +134,30 @@ def upsert(
     """Replace the rows that share a key with `frame`, then insert `frame`. Rows the table
     already holds exactly as they are are left alone: a rerun that lists what it listed
     before writes nothing."""
-    frame = _not_stored(con, table, frame, key_column)
+    frame = not_stored(con, table, frame, key_column)
     delete_keys(con, table, key_column, frame[key_column].to_list())
     insert_frame(con, table, frame)
 
 
-def _not_stored(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, key_column: str
+def not_stored(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    key_column: str,
+    columns: Sequence[str] = (),
 ) -> pl.DataFrame:
-    """The rows of `frame` that `table` does not hold with exactly these values."""
+    """The rows of `frame` that `table` does not hold with exactly these values in `columns`
+    (every column of `frame` by default)."""
     if not frame.height:
         return frame
+    columns = list(columns or frame.columns)
     stored = con.execute(
-        f"select {', '.join(frame.columns)} from {table} "
+        f"select {', '.join(columns)} from {table} "
         f"where {key_column} in (select unnest(?::varchar[]))",
         [frame[key_column].to_list()],
     ).fetchall()
     # Timestamps compare as instants, whatever zone each side gives them in.
     known = set(stored)
-    return frame.filter(pl.Series([row not in known for row in frame.rows()], dtype=pl.Boolean))
+    return frame.filter(
+        pl.Series([row not in known for row in frame.select(columns).rows()], dtype=pl.Boolean)
+    )

@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 
 from pipelines.records import Article, ParseError, RawPage
-from pipelines.warehouse.db import delete_keys, insert_frame, transaction, upsert
+from pipelines.warehouse.db import delete_keys, insert_frame, not_stored, transaction, upsert
 from pipelines.warehouse.models import load_models, stale_models
 
 
@@ -164,21 +164,17 @@ def record_failures(
     )
     stages = tuple(sorted(set(stages) | set(frame["stage"].to_list())))
     placeholders = ", ".join("?" for _ in stages)
-    stored = con.execute(
-        f"select {', '.join(_SAME_FAILURE)} from failures where stage in ({placeholders})",
-        list(stages),
-    ).fetchall()
-    unchanged = set(stored)
-    fresh = frame.filter(
-        pl.Series(
-            [row not in unchanged for row in frame.select(_SAME_FAILURE).rows()], dtype=pl.Boolean
-        )
-    )
-    met = set(frame.select("stage", "article_id").rows())
+    fresh = not_stored(con, "failures", frame, "article_id", _SAME_FAILURE)
     with transaction(con):
         if replace_all:
+            # Every earlier failure of these stages that this run did not meet again.
+            met = set(frame.select("stage", "article_id").rows())
+            stored = con.execute(
+                f"select stage, article_id from failures where stage in ({placeholders})",
+                list(stages),
+            ).fetchall()
             for stage in stages:
-                dropped = [row[1] for row in stored if row[0] == stage and row[:2] not in met]
+                dropped = [key for s, key in stored if s == stage and (s, key) not in met]
                 delete_keys(
                     con, "failures", "article_id", dropped, where="stage = ?", where_params=[stage]
                 )
